@@ -24,7 +24,7 @@ export function activate(act: Activation, len: number, z: F64, out: F64): void {
       if (out !== z) out.set(z.subarray(0, len));
       return;
     case 'relu':
-      for (let i = 0; i < len; i++) out[i] = z[i] > 0 ? z[i] : 0;
+      for (let i = 0; i < len; i++) out[i] = Math.max(z[i], 0);
       return;
     case 'silu':
       for (let i = 0; i < len; i++) out[i] = z[i] / (1 + Math.exp(-z[i]));
