@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../solvers/core/rng.js';
+import { usesBlockedGemm } from '../../../solvers/kernels/cpu/gemm.js';
 import { createCpuKernels } from '../../../solvers/kernels/cpu/index.js';
 import { createKernels } from '../../../solvers/kernels/registry.js';
 import { describeKernels, maxErr } from './kernels.contract.js';
@@ -22,6 +23,8 @@ describe('cpu float64 reference checks', () => {
 
   it('gemm on shapes that straddle the blocking (odd edges, k larger than a panel)', () => {
     const r = createRng(7);
+    expect(usesBlockedGemm(67, 45, 301)).toBe(true); // the packed wasm SIMD path is the one under test
+    expect(usesBlockedGemm(5, 3, 1)).toBe(false);
     for (const [m, n, k] of [[1, 1, 1], [5, 3, 1], [67, 45, 301], [130, 9, 260], [4, 257, 3], [33, 65, 129]]) {
       for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
         const A = r.fillNormal(new Float64Array(m * k));
