@@ -32,6 +32,8 @@ export const progressKey = (t: string, id: string): string => `${jobPrefix(t, id
 export const resultKey = (t: string, id: string): string => `${jobPrefix(t, id)}result.json`;
 export const cancelKey = (t: string, id: string): string => `${jobPrefix(t, id)}cancel`;
 export const checkpointKey = (t: string, id: string): string => `${jobPrefix(t, id)}checkpoint.json`;
+/** AWS only: the Batch job id of the job's current submission (for TerminateJob). */
+export const batchKey = (t: string, id: string): string => `${jobPrefix(t, id)}batch.json`;
 export const artifactsPrefix = (t: string, id: string): string => `${jobPrefix(t, id)}artifacts/`;
 export function artifactKey(t: string, id: string, name: string): string {
   if (!ARTIFACT.test(name)) throw new InvalidKeySegmentError('artifact name', name);
@@ -50,6 +52,9 @@ export function jobIdFromIndexKey(t: string, key: string): string {
   if (!key.startsWith(p)) throw new InvalidKeySegmentError('index key', key);
   return invertId(key.slice(p.length));
 }
+
+/** AWS only: hashed API key records, outside every tenant's folder: auth/keys/<first 32 hex digits of sha256(key)>.json */
+export const apiKeyRecordKey = (keyIdHex: string): string => `auth/keys/${seg('api key id', keyIdHex)}.json`;
 
 /** Idempotency records: tenants/<t>/idempotency/<sha256 of the key>.json */
 export const idempotencyKey = (t: string, keyHash: string): string => `${tenantPrefix(t)}idempotency/${seg('idempotency hash', keyHash)}.json`;
