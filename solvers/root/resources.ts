@@ -1,6 +1,45 @@
-/** @module Resource sizing of the `root` solver (PLACEHOLDER: refine from the spec's footprint formulas). */
-import type { RootSpec, Resources } from '../../shared/index.js';
+/**
+ * @module Resource sizing of the `root` solver (specs/root.md "Solvent contract", §8): GPU for `method: root` unless
+ * `backend: cpu`; memory ≈ 2·8·n_gp² (Gram + factor, float64) + 64 MiB per 1M network parameters + data; timeout
+ * from the flop counts of §8 (GP factorisations and walks, network passes) at a conservative sustained rate.
+ */
+import type { Resources, RootSpec } from '../../shared/index.js';
+import { parameterCount } from './bridge/mlp.js';
+import { defaultDim } from './dataset.js';
+import { sampleCount, type SyntheticTask } from './tasks/synthetic.js';
+
+const MiB = 1024 * 1024;
+
+/** Rows n and encoded dimension d of a spec's offline data (benchmarks: from their recipes). */
+export function problemSize(spec: RootSpec): { n: number; d: number } {
+  const p = spec.problem;
+  if (p.kind === 'continuous') return { n: p.X.shape[0], d: p.X.shape[1] };
+  if (p.kind === 'categorical') return { n: p.X.shape[0], d: p.X.shape[1] * (p.alphabetSize - 1) };
+  if (p.task === 'tfbind8') return { n: 32898, d: 24 };
+  const dim = p.dim ?? defaultDim(p.task);
+  return { n: Math.ceil(0.4 * sampleCount(p.task as SyntheticTask, dim)), d: dim };
+}
 
 export function resources(spec: RootSpec): Resources {
-  return { gpu: spec.backend !== 'cpu', vcpus: 2, memoryMiB: 2048, timeoutS: 3600 };
+  const o = spec.options;
+  const { n, d } = problemSize(spec);
+  const nGp = Math.min(n, o.gpRows === 'auto' ? 15000 : o.gpRows);
+  const gpu = o.method === 'root' && spec.backend !== 'cpu';
+  const params = o.method === 'root' ? parameterCount(d, o.hidden) : 0;
+  const memoryBytes = 2 * 8 * nGp * nGp + (64 * MiB * params) / 1e6 + 8 * n * d * 4 + 256 * MiB;
+  const memoryMiB = Math.ceil(memoryBytes / MiB / 256) * 256;
+  let flops: number;
+  if (o.method === 'root') {
+    const P = Math.min(o.startPoints, n);
+    const fns = o.epochs * o.functionsPerEpoch;
+    const gpFlops = fns * (nGp ** 3 / 3 + 2 * nGp * nGp + nGp * nGp * d + o.gradientSteps * 4 * 2 * P * nGp * d);
+    const batches = (o.epochs * o.functionsPerEpoch * P * 0.9) / o.batchSize;
+    const netFlops = batches * 3 * 2 * o.batchSize * params + o.samplingSteps * 2 * 2 * o.candidates * params;
+    flops = gpFlops + netFlops;
+  } else {
+    flops = nGp ** 3 / 3 + o.gradientSteps * 4 * o.candidates * nGp * d;
+  }
+  const rate = gpu ? 2e11 : 1e9;
+  const timeoutS = Math.min(48 * 3600, Math.max(600, Math.ceil((3 * flops) / rate)));
+  return { gpu, vcpus: gpu ? 4 : 2, memoryMiB, timeoutS };
 }
