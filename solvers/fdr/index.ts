@@ -1,13 +1,181 @@
-/** @module The `fdr` solver (PLACEHOLDER until the solver lands). */
-import { fdrSpecSchema, SolverError, type FdrSpec } from '../../shared/index.js';
-import type { Solver } from '../core/index.js';
+/**
+ * @module The `fdr` solver (DESIGN §7, specs/fdr.md §2.1): gridding, optional SURE over (λ, ν), the final lifted
+ * solve on the CPU (float64) or the gpu.js pipeline (float32), recovery of u, the jump set and jump sizes, and the
+ * artifacts u.npy (float64) and jumpMask.npy (int32).
+ */
+import { fdrLiftedBytes, fdrSpecSchema, type FdrSpec } from '../../shared/index.js';
+import { HistoryRecorder, type RunContext, type Solver, type SolverOutput } from '../core/index.js';
+import { cpuLiftedSolve, fit, type FitParams, type LiftedSolve } from './fit.js';
+import { gridProblem, type Gridded } from './gridding.js';
+import { liftedSteps, type LiftedStop } from './lifted.js';
+import { jumpSizes } from './recover.js';
 import { resources } from './resources.js';
+import { drawProbes, estimateNoise, evaluateCandidate, pickCandidate, sureCandidates, type SureRow } from './sure.js';
+
+async function chooseSolve(ctx: RunContext): Promise<LiftedSolve> {
+  if (ctx.kernels.info.backend !== 'gpu') return cpuLiftedSolve;
+  const { gpuLiftedSolve } = await import('../kernels/fdr/pipeline.js');
+  return gpuLiftedSolve();
+}
+
+function countStats(g: Gridded): { min: number; median: number; max: number; empty: number } {
+  const c = Array.from(g.counts).sort((a, b) => a - b);
+  const n = c.length;
+  const median = n % 2 ? c[(n - 1) / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  return { min: c[0], median, max: c[n - 1], empty: c.filter((v) => v === 0).length };
+}
+
+export async function runFdr(spec: FdrSpec, ctx: RunContext, solveOverride?: LiftedSolve): Promise<SolverOutput> {
+  const t0 = ctx.now();
+  const options = spec.options;
+  const g = gridProblem(spec.problem, options);
+  const L = options.levels;
+  const gridOut = { shape: g.shape, lower: g.lower, upper: g.upper };
+  const diagnosticsBase = { liftedBytes: fdrLiftedBytes(g.d, g.N, L), counts: countStats(g) };
+
+  if (!(g.yRange > 0)) {
+    const u = new Float64Array(g.N).fill(g.yMin);
+    const mask = new Int32Array(g.N);
+    await ctx.artifacts.write('u.npy', u, g.shape);
+    await ctx.artifacts.write('jumpMask.npy', mask, g.shape);
+    return {
+      solver: 'fdr',
+      stop: 'converged',
+      iterations: 0,
+      history: [],
+      options: { ...options, resolution: g.shape },
+      grid: gridOut,
+      u: { shape: g.shape, data: Array.from(u) },
+      jumpMask: { shape: g.shape, data: Array.from(mask) },
+      jumps: [],
+      lambda: options.lambda === 'sure' ? null : options.lambda,
+      nu: options.nu === 'sure' ? null : options.nu,
+      sure: null,
+      diagnostics: diagnosticsBase,
+    };
+  }
+
+  const solve = solveOverride ?? (await chooseSolve(ctx));
+  const base: Omit<FitParams, 'lambda' | 'nu'> = {
+    shape: g.shape,
+    h: g.h,
+    levels: L,
+    variant: options.variant,
+    jumpThreshold: options.jumpThreshold,
+  };
+  const elapsed = () => ctx.now() - t0;
+  let lambda = typeof options.lambda === 'number' ? options.lambda : Number.NaN;
+  let nu = typeof options.nu === 'number' ? options.nu : Number.NaN;
+  let sureOut: Record<string, unknown> | null = null;
+  let cancelled = false;
+
+  if (options.lambda === 'sure' || options.nu === 'sure') {
+    const noise = estimateNoise(g, options);
+    const probes = drawProbes(g, options.sure.probes, options.variant, ctx.rng.fork(1));
+    const cands = sureCandidates(options, ctx.rng.fork(2));
+    const rows: SureRow[] = [];
+    for (let c = 0; c < cands.length; c++) {
+      const row = await evaluateCandidate(cands[c], {
+        g,
+        base,
+        probes,
+        epsilon: options.sure.epsilon,
+        noise,
+        solve,
+        solveOpts: {
+          maxIterations: options.maxIterations,
+          tolerance: options.tolerance,
+          signal: ctx.signal,
+          now: ctx.now,
+          onMeasure: (iteration, measure) => ctx.progress({ iteration, measure, elapsedMs: elapsed(), phase: 'sure', candidate: c }),
+        },
+      });
+      rows.push(row);
+      if (ctx.signal.aborted) {
+        cancelled = true;
+        break;
+      }
+    }
+    const best = rows.length > 0 ? pickCandidate(rows) : 0;
+    if (rows.length > 0) {
+      lambda = rows[best].lambda;
+      nu = rows[best].nu;
+    }
+    const r2 = g.yRange * g.yRange;
+    let cellMin = Infinity;
+    let cellMax = -Infinity;
+    for (let x = 0; x < g.N; x++) {
+      if (options.variant === 'corrected' && g.counts[x] === 0) continue;
+      cellMin = Math.min(cellMin, noise.cellVar[x] * r2);
+      cellMax = Math.max(cellMax, noise.cellVar[x] * r2);
+    }
+    sureOut = {
+      noiseVariance: { method: noise.method === 'given' ? 'number' : noise.method, value: noise.value01 * r2, perCell: noise.perCell, cellMin, cellMax },
+      probes: options.sure.probes,
+      epsilon: options.sure.epsilon,
+      table: rows,
+      chosen: rows.length > 0 ? best : null,
+    };
+  }
+
+  const history = new HistoryRecorder<{ iteration: number; measure: number; elapsedMs: number }>();
+  let stop: LiftedStop = 'cancelled';
+  let iterations = 0;
+  let u01: Float64Array = new Float64Array(g.N);
+  let J: Uint8Array = new Uint8Array(g.N);
+  let measureFinal = Number.NaN;
+  if (!cancelled && Number.isFinite(lambda) && Number.isFinite(nu)) {
+    const r = await fit(g.f, { ...base, lambda, nu }, solve, {
+      maxIterations: options.maxIterations,
+      tolerance: options.tolerance,
+      signal: ctx.signal,
+      now: ctx.now,
+      onMeasure: (iteration, measure) => {
+        const p = { iteration, measure, elapsedMs: elapsed() };
+        history.push(p);
+        ctx.progress({ ...p, phase: 'final' });
+      },
+    });
+    stop = r.stop;
+    iterations = r.iterations;
+    u01 = r.u01;
+    J = r.J;
+    measureFinal = r.measureFinal;
+  }
+
+  const uY = new Float64Array(g.N);
+  for (let x = 0; x < g.N; x++) uY[x] = u01[x] * g.yRange + g.yMin;
+  const mask = Int32Array.from(J);
+  const cellX = (x: number) => Array.from(g.cellX.subarray(x * g.d, x * g.d + g.d));
+  const jumps = jumpSizes(uY, J, g.shape, options.jumpSearch, options.variant, cellX);
+  await ctx.artifacts.write('u.npy', uY, g.shape);
+  await ctx.artifacts.write('jumpMask.npy', mask, g.shape);
+  const steps = Number.isFinite(lambda) && Number.isFinite(nu) ? liftedSteps({ shape: g.shape, levels: L, lambda, nu, variant: options.variant, h: g.h }) : null;
+  return {
+    solver: 'fdr',
+    stop,
+    iterations,
+    elapsedMs: elapsed(),
+    history: history.finish(),
+    options: { ...options, resolution: g.shape, lambda, nu },
+    grid: gridOut,
+    u: { shape: g.shape, data: Array.from(uY) },
+    jumpMask: { shape: g.shape, data: Array.from(mask) },
+    jumps,
+    lambda,
+    nu,
+    sure: sureOut,
+    diagnostics: {
+      ...diagnosticsBase,
+      steps: steps ? { tauV: steps.tauV, sigmaP: Array.from(steps.sigmaP), sigmaS: steps.sigmaS } : null,
+      measureFinal,
+    },
+  };
+}
 
 export const solver: Solver<FdrSpec> = {
   name: 'fdr',
   schema: fdrSpecSchema,
   resources,
-  async run() {
-    throw new SolverError('the fdr solver is not implemented yet');
-  },
+  run: (spec, ctx) => runFdr(spec, ctx),
 };

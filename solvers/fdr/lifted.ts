@@ -1,0 +1,412 @@
+/**
+ * @module The lifted primal–dual iteration of specs/fdr.md §2.2 in float64 (the CPU reference path): convex
+ * relaxation of Mumford–Shah (Pock–Cremers–Bischof–Chambolle 2009) with the non-local jump constraint handled by
+ * Lagrange multipliers μ and slack s per level pair (Strekalovskiy–Chambolle–Cremers 2012), step sizes of §1.4
+ * (`corrected`: diagonal preconditioning, `reference`: the reference constants), stopping rule of §2.2.
+ * Layouts: v[x·L+k]; p^x[(x·L+k)·d+j]; p^t[x·L+k]; s, μ[(x·P+pair)·d+j], pairs k1 outer, k2 inner.
+ */
+
+export type FdrVariant = 'corrected' | 'reference';
+
+export interface LiftedConfig {
+  /** Cells per axis, row-major (last axis fastest). */
+  shape: number[];
+  levels: number;
+  lambda: number;
+  nu: number;
+  variant: FdrVariant;
+  /** Grid spacing per axis (§1.2: 1/n_j per-axis, 1/n_max isotropic, 1/n₁ reference). */
+  h: number[];
+}
+
+export interface LiftedSteps {
+  tauV: number;
+  /** Per level. */
+  sigmaP: Float64Array;
+  sigmaS: number;
+  /** Per pair (flat pair index). */
+  tauMu: Float64Array;
+  /** Over-relaxation weight of μ̄ (1 corrected, 0 reference). */
+  omega: number;
+  /** Ball rescaling threshold: ν (corrected), ν·n₁ (reference). */
+  ballThreshold: number;
+}
+
+export const RHO = 0.99;
+
+export function pairCount(L: number): number {
+  return (L * (L + 1)) / 2;
+}
+
+/** Flat index of the pair (k1 ≤ k2): k1·L − k1(k1−1)/2 + (k2 − k1). */
+export function pairIndex(L: number, k1: number, k2: number): number {
+  return k1 * L - (k1 * (k1 - 1)) / 2 + (k2 - k1);
+}
+
+/** Step sizes of §1.4. */
+export function liftedSteps(cfg: LiftedConfig): LiftedSteps {
+  const L = cfg.levels;
+  const d = cfg.shape.length;
+  const P = pairCount(L);
+  const sigmaP = new Float64Array(L);
+  const tauMu = new Float64Array(P);
+  if (cfg.variant === 'reference') {
+    const h = cfg.h[0];
+    const t = h / Math.sqrt(4 * (d + 1));
+    sigmaP.fill(t);
+    tauMu.fill(1 / P);
+    return { tauV: t, sigmaP, sigmaS: 1, tauMu, omega: 0, ballThreshold: cfg.nu * cfg.shape[0] };
+  }
+  let sumInvH = 0;
+  let maxInvH = 0;
+  for (const h of cfg.h) {
+    sumInvH += 2 / h;
+    maxInvH = Math.max(maxInvH, 2 / h);
+  }
+  const tauV = RHO / (sumInvH + 2 * L);
+  for (let k = 0; k < L; k++) sigmaP[k] = RHO / Math.max(maxInvH + (k + 1) * (L - k), 2 * L);
+  let idx = 0;
+  for (let k1 = 0; k1 < L; k1++) for (let k2 = k1; k2 < L; k2++) tauMu[idx++] = RHO / (k2 - k1 + 2);
+  return { tauV, sigmaP, sigmaS: RHO, tauMu, omega: 1, ballThreshold: cfg.nu };
+}
+
+/** Per-cell border flags: bit j = last index along axis j, bit (4 + j) = first index along axis j. */
+export function borderFlags(shape: number[]): { flags: Uint8Array; strides: number[] } {
+  const d = shape.length;
+  const N = shape.reduce((a, b) => a * b, 1);
+  const strides = new Array<number>(d);
+  let s = 1;
+  for (let j = d - 1; j >= 0; j--) {
+    strides[j] = s;
+    s *= shape[j];
+  }
+  const flags = new Uint8Array(N);
+  for (let x = 0; x < N; x++) {
+    let f = 0;
+    for (let j = 0; j < d; j++) {
+      const i = Math.floor(x / strides[j]) % shape[j];
+      if (i === shape[j] - 1) f |= 1 << j;
+      if (i === 0) f |= 1 << (4 + j);
+    }
+    flags[x] = f;
+  }
+  return { flags, strides };
+}
+
+/** Lifted variables of one solve (float64). */
+export interface LiftedState {
+  v: Float64Array;
+  vprev: Float64Array;
+  px: Float64Array;
+  pt: Float64Array;
+  s: Float64Array;
+  mu: Float64Array;
+}
+
+/** Initial v (§2.2): corrected — lifted indicator of f at the nearest level; reference — v = f on every level. */
+export function initialV(f: Float64Array, L: number, variant: FdrVariant): Float64Array {
+  const N = f.length;
+  const v = new Float64Array(N * L);
+  for (let x = 0; x < N; x++) {
+    if (variant === 'reference') {
+      v.fill(f[x], x * L, x * L + L);
+    } else {
+      const j0 = Math.min(L - 2, Math.max(0, Math.round(L * f[x]) - 1));
+      for (let k = 0; k <= j0; k++) v[x * L + k] = 1;
+    }
+  }
+  return v;
+}
+
+export function createLiftedState(f: Float64Array, cfg: LiftedConfig): LiftedState {
+  const N = f.length;
+  const L = cfg.levels;
+  const d = cfg.shape.length;
+  const P = pairCount(L);
+  const v = initialV(f, L, cfg.variant);
+  return {
+    v,
+    vprev: v.slice(),
+    px: new Float64Array(N * L * d),
+    pt: new Float64Array(N * L),
+    s: new Float64Array(N * P * d),
+    mu: new Float64Array(N * P * d),
+  };
+}
+
+/**
+ * The float64 iteration: fused loops, scratch allocated once, no allocation per iteration. `iterate(k)` runs k
+ * iterations and returns the stopping measure mean|v − vprev| of the last one (§2.2).
+ */
+export class CpuLiftedSolver {
+  readonly N: number;
+  readonly L: number;
+  readonly d: number;
+  readonly P: number;
+  readonly steps: LiftedSteps;
+  readonly state: LiftedState;
+  private readonly cost: Float64Array;
+  private readonly flags: Uint8Array;
+  private readonly strides: number[];
+  private readonly invH: Float64Array;
+  private readonly C: Float64Array;
+  private readonly M: Float64Array;
+  private readonly acc: Float64Array;
+  private readonly q: Float64Array;
+  private readonly nu: number;
+
+  constructor(
+    readonly f: Float64Array,
+    readonly cfg: LiftedConfig,
+    state?: LiftedState,
+  ) {
+    this.N = f.length;
+    this.L = cfg.levels;
+    this.d = cfg.shape.length;
+    this.P = pairCount(this.L);
+    this.steps = liftedSteps(cfg);
+    this.state = state ?? createLiftedState(f, cfg);
+    this.nu = cfg.nu;
+    const L = this.L;
+    this.cost = new Float64Array(this.N * L);
+    for (let x = 0; x < this.N; x++) {
+      for (let k = 0; k < L; k++) {
+        const t = (k + 1) / L - f[x];
+        this.cost[x * L + k] = cfg.lambda * t * t;
+      }
+    }
+    const bf = borderFlags(cfg.shape);
+    this.flags = bf.flags;
+    this.strides = bf.strides;
+    this.invH = Float64Array.from(cfg.h, (h) => 1 / h);
+    this.C = new Float64Array(this.d * (L + 1));
+    this.M = new Float64Array(this.d * L);
+    this.acc = new Float64Array(this.d);
+    this.q = new Float64Array(this.d + 1);
+  }
+
+  /** Runs `count` iterations; returns the measure Σ|v − vprev|/(N·L) of the last one. */
+  iterate(count: number): number {
+    let e = 0;
+    for (let it = 0; it < count; it++) e = this.iterateOnce();
+    return e;
+  }
+
+  private prefix(px: Float64Array, x: number): void {
+    const { L, d, C } = this;
+    for (let j = 0; j < d; j++) {
+      let c = 0;
+      const cb = j * (L + 1);
+      C[cb] = 0;
+      let o = x * L * d + j;
+      for (let k = 0; k < L; k++) {
+        c += px[o];
+        o += d;
+        C[cb + k + 1] = c;
+      }
+    }
+  }
+
+  iterateOnce(): number {
+    const { N, L, d, P, C, M, acc, q, cost, flags, strides, invH, nu } = this;
+    const { v, vprev, px, pt, s, mu } = this.state;
+    const { sigmaP, sigmaS, tauMu, omega, tauV, ballThreshold } = this.steps;
+    const L1 = L + 1;
+    for (let x = 0; x < N; x++) {
+      // --- μ̄, s-step (ball) and M = T*μ̄ in one pass over the pairs ---
+      this.prefix(px, x);
+      M.fill(0);
+      const fl = flags[x];
+      let pb = 0;
+      for (let k1 = 0; k1 < L; k1++) {
+        acc.fill(0);
+        // k2 descending so that acc_j = Σ_{k2' ≥ k2} μ̄[k1,k2'] (suffix sum), added to M_j[k2].
+        for (let k2 = L - 1; k2 >= k1; k2--) {
+          const pi = pb + (k2 - k1);
+          const o = (x * P + pi) * d;
+          const tm = omega * tauMu[pi];
+          let n2 = 0;
+          for (let j = 0; j < d; j++) {
+            const cb = j * L1;
+            const sj = s[o + j];
+            const mb = mu[o + j] + tm * (sj - (C[cb + k2 + 1] - C[cb + k1]));
+            acc[j] += mb;
+            M[j * L + k2] += acc[j];
+            const m = sj - sigmaS * mb;
+            s[o + j] = m;
+            n2 += m * m;
+          }
+          if (n2 > ballThreshold * ballThreshold) {
+            const sc = nu / Math.sqrt(n2);
+            for (let j = 0; j < d; j++) s[o + j] *= sc;
+          }
+        }
+        pb += L - k1;
+      }
+      // --- p-step: ascent with ∇v̄ + M, parabola projection per level ---
+      const xb = x * L;
+      for (let k = 0; k < L; k++) {
+        const vbk = 2 * v[xb + k] - vprev[xb + k];
+        const sp = sigmaP[k];
+        const po = (xb + k) * d;
+        for (let j = 0; j < d; j++) {
+          let g = 0;
+          if ((fl & (1 << j)) === 0) {
+            const y = (x + strides[j]) * L + k;
+            g = (2 * v[y] - vprev[y] - vbk) * invH[j];
+          }
+          q[j] = px[po + j] + sp * (g + M[j * L + k]);
+        }
+        const dt = k < L - 1 ? (2 * v[xb + k + 1] - vprev[xb + k + 1] - vbk) * L : 0;
+        q[d] = pt[xb + k] + sp * dt;
+        parabola(q, d, cost[xb + k]);
+        for (let j = 0; j < d; j++) px[po + j] = q[j];
+        pt[xb + k] = q[d];
+      }
+      // --- μ-step with the new s and p: μ += τ_μ (s − T p) ---
+      this.prefix(px, x);
+      pb = 0;
+      for (let k1 = 0; k1 < L; k1++) {
+        for (let k2 = k1; k2 < L; k2++) {
+          const pi = pb + (k2 - k1);
+          const o = (x * P + pi) * d;
+          const tm = tauMu[pi];
+          for (let j = 0; j < d; j++) {
+            const cb = j * L1;
+            mu[o + j] += tm * (s[o + j] - (C[cb + k2 + 1] - C[cb + k1]));
+          }
+        }
+        pb += L - k1;
+      }
+    }
+    // --- v-step: v + τ_v div p, box; measure ---
+    let e = 0;
+    for (let x = 0; x < N; x++) {
+      const fl = flags[x];
+      const xb = x * L;
+      for (let k = 0; k < L; k++) {
+        const po = (xb + k) * d;
+        let div = 0;
+        for (let j = 0; j < d; j++) {
+          const here = (fl & (1 << j)) === 0 ? px[po + j] : 0;
+          const prev = (fl & (1 << (4 + j))) === 0 ? px[po - strides[j] * L * d + j] : 0;
+          div += (here - prev) * invH[j];
+        }
+        const ht = k < L - 1 ? pt[xb + k] : 0;
+        const pvt = k > 0 ? pt[xb + k - 1] : 0;
+        div += (ht - pvt) * L;
+        let nv = v[xb + k] + tauV * div;
+        if (k === 0) nv = 1;
+        else if (k === L - 1) nv = 0;
+        else nv = nv < 0 ? 0 : nv > 1 ? 1 : nv;
+        const old = v[xb + k];
+        e += Math.abs(nv - old);
+        vprev[xb + k] = old;
+        v[xb + k] = nv;
+      }
+    }
+    return e / (N * L);
+  }
+}
+
+/** Parabola projection on q = (x_0..x_{d−1}, y) (same formula as projections.ts, inlined for the hot loop). */
+function parabola(q: Float64Array, d: number, c: number): void {
+  let n2 = 0;
+  for (let j = 0; j < d; j++) n2 += q[j] * q[j];
+  const y0 = q[d];
+  if (y0 >= n2 / 4 - c) return;
+  const yp = y0 + c;
+  const nrm = Math.sqrt(n2);
+  const a = nrm / 2;
+  const b = (2 / 3) * (1 - yp / 2);
+  let r: number;
+  let D: number;
+  if (b < 0) {
+    const mb32 = (-b) ** 1.5;
+    D = (a - mb32) * (a + mb32);
+  } else D = a * a + b * b * b;
+  if (D >= 0) {
+    const w = Math.cbrt(a + Math.sqrt(D));
+    r = w === 0 ? 0 : w - b / w;
+  } else {
+    const mb = -b;
+    let arg = a / mb ** 1.5;
+    if (arg > 1) arg = 1;
+    else if (arg < -1) arg = -1;
+    r = 2 * Math.sqrt(mb) * Math.cos(Math.acos(arg) / 3);
+  }
+  let m2 = 0;
+  if (nrm > 0) {
+    const sc = (2 * r) / nrm;
+    for (let j = 0; j < d; j++) {
+      q[j] *= sc;
+      m2 += q[j] * q[j];
+    }
+  } else for (let j = 0; j < d; j++) q[j] = 0;
+  q[d] = m2 / 4 - c;
+}
+
+export type LiftedStop = 'converged' | 'max_iterations' | 'cancelled';
+
+export interface SolveOptions {
+  maxIterations: number;
+  tolerance: number;
+  signal?: AbortSignal;
+  /** Clock for yielding and history (ms). */
+  now?: () => number;
+  /** Called at every measured iteration (it mod 10 = 0). */
+  onMeasure?: (iteration: number, measure: number) => void;
+}
+
+export interface SolveResult {
+  v: Float64Array;
+  iterations: number;
+  stop: LiftedStop;
+  measureFinal: number;
+}
+
+/** Minimal interface shared by the float64 CPU solver and the gpu.js pipeline. */
+export interface LiftedIterator {
+  /** Runs `count` iterations; returns the measure of the last one. */
+  iterate(count: number): number;
+  /** Current v (float64 copy or view). */
+  readV(): Float64Array;
+}
+
+/**
+ * Stopping rule of §2.2: the measure is taken at it mod 10 = 0 (it 0-based); converged when ≤ tol, with
+ * iterations = it + 1. Yields to the event loop about every 200 ms so that the abort signal can fire.
+ */
+export async function runLifted(iter: LiftedIterator, opts: SolveOptions): Promise<{ iterations: number; stop: LiftedStop; measureFinal: number }> {
+  const now = opts.now ?? (() => performance.now());
+  let it = 0;
+  let last = now();
+  let measure = Number.NaN;
+  while (it < opts.maxIterations) {
+    if (opts.signal?.aborted) return { iterations: it, stop: 'cancelled', measureFinal: measure };
+    // iteration `it` is a measured one (it mod 10 = 0): run it alone, then up to 9 unmeasured ones.
+    measure = iter.iterate(1);
+    opts.onMeasure?.(it, measure);
+    if (measure <= opts.tolerance) return { iterations: it + 1, stop: 'converged', measureFinal: measure };
+    it += 1;
+    const rest = Math.min(9, opts.maxIterations - it);
+    if (rest > 0) {
+      iter.iterate(rest);
+      it += rest;
+    }
+    const t = now();
+    if (t - last > 200) {
+      last = t;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+  return { iterations: it, stop: 'max_iterations', measureFinal: measure };
+}
+
+/** Solves on the CPU in float64. */
+export async function solveLiftedCpu(f: Float64Array, cfg: LiftedConfig, opts: SolveOptions): Promise<SolveResult & { solver: CpuLiftedSolver }> {
+  const solver = new CpuLiftedSolver(f, cfg);
+  const iter: LiftedIterator = { iterate: (k) => solver.iterate(k), readV: () => solver.state.v };
+  const r = await runLifted(iter, opts);
+  return { ...r, v: solver.state.v, solver };
+}
