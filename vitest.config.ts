@@ -7,5 +7,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    server: {
+      deps: {
+        // zod-to-openapi has no exports map: inline it (and its user) so one zod instance gets the .openapi() extension.
+        inline: ['@hono/zod-openapi', '@asteasolutions/zod-to-openapi'],
+      },
+    },
   },
 });

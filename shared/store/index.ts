@@ -1,2 +1,3 @@
 export * as keys from './keys.js';
+export { InvalidKeySegmentError, isSafeSegment } from './keys.js';
 export * from './job-store.js';
