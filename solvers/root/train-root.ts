@@ -6,7 +6,7 @@
  */
 import type { RunContext } from '../core/types.js';
 import { BridgeTrainer, type PairBatchSource } from './bridge/train.js';
-import { GpMean, GpWorkspace } from './gp.js';
+import { GpMean, type GpWorkspace } from './gp.js';
 import type { Offline } from './offline.js';
 import { gpRowsFor } from './offline.js';
 import type { ResolvedOptions } from './options.js';
