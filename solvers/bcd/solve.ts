@@ -54,6 +54,8 @@ export interface SolveExtras {
   traceObjective?: boolean;
   /** Called after every iteration (tests: state invariants). */
   onIteration?: (k: number, b: Int32Array, len: number) => void;
+  /** Baseline for the complexity benchmark: rescore all n items every iteration (the dense O(n) scan). */
+  denseScan?: boolean;
 }
 
 export async function solveModel(m: Model, o: BcdResolvedOptions, env: SolveEnv, extras: SolveExtras = {}): Promise<SolveOutcome> {
@@ -152,7 +154,7 @@ export async function solveModel(m: Model, o: BcdResolvedOptions, env: SolveEnv,
       resynced = true;
     }
     if (gradAlways) refreshG();
-    if (resynced) sel.rebuild();
+    if (resynced || extras.denseScan) sel.rebuild();
     else sel.refresh();
     const Fnew = objective();
     if (Fnew > F + 1e-12 * Math.abs(F)) stats.monotonicityViolations++;
