@@ -19,7 +19,7 @@ export interface LocalSchedulerOptions {
   submit?: ScheduledSubmit;
   /** Interval of the due check, ms (default 1000). */
   tickMs?: number;
-  /** Interval of a full re-read of the watched tenants' schedules, ms (default 30 000). */
+  /** Interval of a full re-read of the watched tenants' schedules, ms (default 2000). */
   rescanMs?: number;
 }
 
@@ -49,7 +49,7 @@ export class LocalScheduler {
   ) {
     this.submit = options.submit ?? ((input, ctx, d) => submitJob(input, ctx, d));
     this.tickMs = options.tickMs ?? 1000;
-    this.rescanMs = options.rescanMs ?? 30_000;
+    this.rescanMs = options.rescanMs ?? 2000;
   }
 
   /** Loads every watched tenant's schedules and starts the timer. */

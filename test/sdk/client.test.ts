@@ -4,7 +4,7 @@
  * AbortSignal, pagination, the upload flow (auth header only to the API's origin) and .npy artifacts.
  */
 import { describe, expect, it } from 'vitest';
-import { SolventApiError, SolventClient, SolventJobError, SolventProtocolError, encodeNpy, type FetchLike } from '../../sdk/index.js';
+import { SolventApiError, SolventClient, SolventJobError, SolventProtocolError, encodeNpy, type FetchLike, type JobSpecInput } from '../../sdk/index.js';
 
 interface Call {
   method: string;
@@ -43,7 +43,7 @@ function fake(route: Route) {
   return { calls, fetch };
 }
 
-const SPEC = { solver: 'bcd', problem: { kind: 'least-squares', A: { shape: [1, 1], data: [2] }, b: [4] } } as const;
+const SPEC = { solver: 'bcd', problem: { kind: 'least-squares', A: { shape: [1, 1], data: [2] }, b: [4] } } satisfies JobSpecInput;
 
 describe('SolventClient requests', () => {
   it('sends the key, JSON body and idempotency key, and types the submitted job', async () => {
@@ -209,7 +209,7 @@ describe('SolventClient uploads and artifacts', () => {
 
   it('downloads and parses .npy artifacts', async () => {
     const bytes = encodeNpy(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
-    const { fetch } = fake(() => new Response(bytes, { status: 200 }));
+    const { fetch } = fake(() => new Response(bytes as unknown as BodyInit, { status: 200 }));
     const a = await new SolventClient({ url: 'http://api.test', fetch }).artifact({ name: 'u.npy', dtype: 'float64', shape: [2, 3], url: '/v1/jobs/J1/artifacts/u.npy' });
     expect(a.shape).toEqual([2, 3]);
     expect([...a.data]).toEqual([1, 2, 3, 4, 5, 6]);
