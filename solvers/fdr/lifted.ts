@@ -369,6 +369,8 @@ export interface SolveResult {
 export interface LiftedIterator {
   /** Runs `count` iterations; returns the measure of the last one. */
   iterate(count: number): number;
+  /** Runs `count` iterations without computing the measure (optional; avoids a device read-back). */
+  advance?(count: number): void;
   /** Current v (float64 copy or view). */
   readV(): Float64Array;
 }
@@ -391,7 +393,8 @@ export async function runLifted(iter: LiftedIterator, opts: SolveOptions): Promi
     it += 1;
     const rest = Math.min(9, opts.maxIterations - it);
     if (rest > 0) {
-      iter.iterate(rest);
+      if (iter.advance) iter.advance(rest);
+      else iter.iterate(rest);
       it += rest;
     }
     const t = now();
