@@ -1,15 +1,24 @@
 /**
- * @module Kernel backends by name (tfjs engine style): `cpu` (float64 reference) and `gpu` (gpu.js). `auto` tries
- * the GPU backend and keeps it only when a real GPU adapter initialises; otherwise the CPU backend. The chosen
- * backend's `info` is recorded in every result.
+ * @module Kernel backends by name (tfjs engine style): `cpu` (float64 reference) and `gpu` (gpu.js). `gpu` means
+ * gpu.js on a real GPU adapter (WebGPU) when one answers, else gpu.js webasm (or its cpu mode). `auto` takes the GPU
+ * backend only when a real GPU adapter initialises, otherwise the float64 CPU backend. The chosen backend's `info`
+ * is recorded in every result. gpu.js loads only when a GPU backend is asked for or probed.
  */
-import type { Kernels } from './ops.js';
 import { createCpuKernels } from './cpu/index.js';
+import type { Kernels } from './ops.js';
 
 export type KernelChoice = 'auto' | 'cpu' | 'gpu';
 
 export async function createKernels(choice: KernelChoice): Promise<Kernels> {
   if (choice === 'cpu') return createCpuKernels();
-  // The GPU backend lands with the kernel layer (issue 3); until then every choice runs the CPU reference.
+  const gpu = await import('./gpu/index.js');
+  if (choice === 'gpu') return gpu.createGpuKernels({ mode: 'auto' });
+  if ((await gpu.probeWebGpu()) !== null) {
+    try {
+      return await gpu.createGpuKernels({ mode: 'webgpu' });
+    } catch {
+      // the adapter answered but the device or the worker did not start: the CPU path is always correct
+    }
+  }
   return createCpuKernels();
 }

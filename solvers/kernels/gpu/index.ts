@@ -1,0 +1,62 @@
+/**
+ * @module The gpu.js backend (float32): the CPU float64 backend with the heavy ops overridden (heavy-ops.ts) and
+ * small inputs kept on the CPU. Modes: `webgpu` (a real adapter through Dawn, driven from a worker thread, see
+ * webgpu-bridge.ts), `webasm` (WebAssembly f32x4 SIMD) and `cpu` (gpu.js's JavaScript backend); `auto` takes the
+ * first that works in that order. `info.device` names what actually runs.
+ */
+import { GPU } from 'gpu.js';
+import { createCpuKernels } from '../cpu/index.js';
+import type { Kernels } from '../ops.js';
+import { heavyOps } from './heavy-ops.js';
+import { createDirectRunner, type GpuRunner } from './runner.js';
+import { createWebGpuRunner } from './webgpu-bridge.js';
+import { probeWebGpu } from './webgpu-shim.js';
+
+export type GpuMode = 'auto' | 'webgpu' | 'webasm' | 'cpu';
+
+export interface GpuKernelOptions {
+  mode?: GpuMode;
+  /** Work (multiply–adds or output elements) below which an op runs on the CPU; default by mode. */
+  minWork?: number;
+  /**
+   * webasm only: run it through the worker bridge in async mode (gpu.js worker-pool threads), the same path a
+   * real GPU takes. Used by the tests to exercise the bridge without a GPU.
+   */
+  bridge?: boolean;
+}
+
+/** Default CPU-fallback thresholds: transfers dominate below these sizes. */
+const MIN_WORK: Record<Exclude<GpuMode, 'auto'>, number> = { webgpu: 1 << 18, webasm: 1 << 16, cpu: 1 << 16 };
+
+export { probeWebGpu };
+
+export async function createGpuKernels(opts: GpuKernelOptions = {}): Promise<Kernels> {
+  const mode = opts.mode ?? 'auto';
+  let runner: GpuRunner | undefined;
+  let used: Exclude<GpuMode, 'auto'> = 'cpu';
+  if (mode === 'webgpu' || mode === 'auto') {
+    const adapter = await probeWebGpu();
+    if (adapter !== null) {
+      runner = await createWebGpuRunner(adapter);
+      used = 'webgpu';
+    } else if (mode === 'webgpu') throw new Error('gpu.js webgpu: no GPU adapter found');
+  }
+  if (!runner && mode === 'webasm' && opts.bridge) {
+    runner = await createWebGpuRunner('', 'webasm');
+    used = 'webasm';
+  }
+  if (!runner && (mode === 'webasm' || (mode === 'auto' && GPU.isWebAssemblySupported))) {
+    runner = createDirectRunner('webasm');
+    used = 'webasm';
+  }
+  if (!runner) {
+    runner = createDirectRunner('cpu');
+    used = 'cpu';
+  }
+  const cpu = createCpuKernels();
+  return {
+    ...cpu,
+    ...heavyOps(runner, cpu, opts.minWork ?? MIN_WORK[used]),
+    info: { backend: 'gpu', device: runner.device, precision: 'float32' },
+  };
+}
