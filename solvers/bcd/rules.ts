@@ -508,7 +508,9 @@ export function makeSelector(
     return { selector: new GreedyForestSelector(m, rule, m.graph, rng) };
   }
   if (fixed) {
-    const Lb = blockLipschitz(m, fixed);
+    // Forest / colour classes are visited cyclically or uniformly and solved exactly: no L_b needed (O(|b|³) avoided).
+    const forestClasses = o.blocks === 'forest-partition' || o.blocks === 'red-black';
+    const Lb = forestClasses ? new Float64Array(fixed.length).fill(1) : blockLipschitz(m, fixed);
     if (rule === 'cyclic' || rule === 'random' || rule === 'lipschitz') return { selector: new SimpleFixed(rule, fixed, Lb, rng), blocks: fixed, Lb };
     return { selector: new GreedyFixed(m, rule, fixed, D, Lb), blocks: fixed, Lb };
   }
