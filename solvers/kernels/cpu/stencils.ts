@@ -1,58 +1,76 @@
 /**
  * @module Grid stencils in float64 (FDR spec §1.2, unit spacing; callers scale by 1/h): forward differences with a
  * Neumann boundary (0 at the last index of each axis) and the divergence that is exactly their negative adjoint,
- * div_k p[i] = p̃_k[i] − p̃_k[i − e_k] with p̃_k = p_k zeroed at the last index and p̃[−1] = 0. Each axis is walked as
- * (outer, n_k, inner) blocks so the innermost loop is contiguous.
+ * div_k p[i] = p̃_k[i] − p̃_k[i − e_k] with p̃_k = p_k zeroed at the last index and p̃[−1] = 0. A grid of 1–3 axes
+ * is walked once as rows of its last axis (all axes' terms per row while the rows are in cache); conv2d runs output
+ * row by output row for the same reason.
  */
 import type { F64 } from '../ops.js';
 
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
+/** Front-padded (n0, n1, n2) view of a 1–3-axis shape, and N. */
+function dims(shape: readonly number[]): [number, number, number, number] {
+  const d = shape.length;
+  const n2 = shape[d - 1];
+  const n1 = d >= 2 ? shape[d - 2] : 1;
+  const n0 = d >= 3 ? shape[0] : 1;
+  return [n0, n1, n2, n0 * n1 * n2];
 }
 
 export function grad(shape: readonly number[], u: F64, out: F64): void {
   const d = shape.length;
-  const N = sizeOf(shape);
-  let inner = N;
-  for (let k = 0; k < d; k++) {
-    const nk = shape[k];
-    inner /= nk;
-    const outer = N / (nk * inner);
-    const off = k * N;
-    for (let o = 0; o < outer; o++) {
-      const base0 = o * nk * inner;
-      for (let i = 0; i < nk - 1; i++) {
-        const b = base0 + i * inner;
-        for (let j = 0; j < inner; j++) out[off + b + j] = u[b + inner + j] - u[b + j];
+  const [n0, n1, n2, N] = dims(shape);
+  if (N === 0) return;
+  const s1 = n2;
+  const s0 = n1 * n2;
+  const o2 = (d - 1) * N; // last axis block
+  const o1 = (d - 2) * N; // middle axis block (d ≥ 2)
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      const base = i0 * s0 + i1 * s1;
+      const e = base + n2 - 1;
+      for (let j = base; j < e; j++) out[o2 + j] = u[j + 1] - u[j];
+      out[o2 + e] = 0;
+      if (d >= 2) {
+        if (i1 < n1 - 1) for (let j = base; j <= e; j++) out[o1 + j] = u[j + s1] - u[j];
+        else out.fill(0, o1 + base, o1 + e + 1);
       }
-      const last = base0 + (nk - 1) * inner;
-      out.fill(0, off + last, off + last + inner);
+      if (d === 3) {
+        if (i0 < n0 - 1) for (let j = base; j <= e; j++) out[j] = u[j + s0] - u[j];
+        else out.fill(0, base, e + 1);
+      }
     }
   }
 }
 
 export function div(shape: readonly number[], p: F64, out: F64): void {
   const d = shape.length;
-  const N = sizeOf(shape);
-  out.fill(0, 0, N);
-  let inner = N;
-  for (let k = 0; k < d; k++) {
-    const nk = shape[k];
-    inner /= nk;
-    if (nk < 2) continue;
-    const outer = N / (nk * inner);
-    const off = k * N;
-    for (let o = 0; o < outer; o++) {
-      const base0 = o * nk * inner;
-      for (let j = 0; j < inner; j++) out[base0 + j] += p[off + base0 + j];
-      for (let i = 1; i < nk - 1; i++) {
-        const b = base0 + i * inner;
-        for (let j = 0; j < inner; j++) out[b + j] += p[off + b + j] - p[off + b - inner + j];
+  const [n0, n1, n2, N] = dims(shape);
+  if (N === 0) return;
+  const s1 = n2;
+  const s0 = n1 * n2;
+  const o2 = (d - 1) * N;
+  const o1 = (d - 2) * N;
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      const base = i0 * s0 + i1 * s1;
+      const e = base + n2 - 1;
+      // last axis: p̃[j] − p̃[j−1]
+      if (n2 === 1) out[base] = 0;
+      else {
+        out[base] = p[o2 + base];
+        for (let j = base + 1; j < e; j++) out[j] = p[o2 + j] - p[o2 + j - 1];
+        out[e] = -p[o2 + e - 1];
       }
-      const last = base0 + (nk - 1) * inner;
-      for (let j = 0; j < inner; j++) out[last + j] -= p[off + last - inner + j];
+      if (d >= 2 && n1 > 1) {
+        if (i1 === 0) for (let j = base; j <= e; j++) out[j] += p[o1 + j];
+        else if (i1 < n1 - 1) for (let j = base; j <= e; j++) out[j] += p[o1 + j] - p[o1 + j - s1];
+        else for (let j = base; j <= e; j++) out[j] -= p[o1 + j - s1];
+      }
+      if (d === 3 && n0 > 1) {
+        if (i0 === 0) for (let j = base; j <= e; j++) out[j] += p[j];
+        else if (i0 < n0 - 1) for (let j = base; j <= e; j++) out[j] += p[j] - p[j - s0];
+        else for (let j = base; j <= e; j++) out[j] -= p[j - s0];
+      }
     }
   }
 }
@@ -62,24 +80,70 @@ export function div(shape: readonly number[], p: F64, out: F64): void {
  * correlation with the flipped kernel: out[i,j] = Σ_{a,b} K[a,b]·img[i−a+r, j−b+r] (flip = true).
  */
 function correlate(h: number, w: number, img: F64, ksize: number, kernel: F64, out: F64, flip: boolean): void {
+  if (ksize === 3 && h >= 3 && w >= 3) {
+    correlate3(h, w, img, kernel, out, flip);
+    return;
+  }
+  correlateRows(h, w, img, ksize, kernel, out, flip, 0, h);
+}
+
+/** Output rows i0..i1 by row passes: for each kernel tap, one contiguous multiply–add over the output row. */
+function correlateRows(h: number, w: number, img: F64, ksize: number, kernel: F64, out: F64, flip: boolean, i0: number, i1: number): void {
   const r = (ksize - 1) >> 1;
-  out.fill(0, 0, h * w);
-  for (let a = 0; a < ksize; a++) {
-    const da = flip ? r - a : a - r;
-    const i0 = Math.max(0, -da);
-    const i1 = Math.min(h, h - da);
-    for (let b = 0; b < ksize; b++) {
-      const db = flip ? r - b : b - r;
-      const kv = kernel[a * ksize + b];
-      if (kv === 0) continue;
-      const j0 = Math.max(0, -db);
-      const j1 = Math.min(w, w - db);
-      for (let i = i0; i < i1; i++) {
-        const o = i * w;
-        const s = (i + da) * w + db;
+  for (let i = i0; i < i1; i++) {
+    const o = i * w;
+    out.fill(0, o, o + w);
+    for (let a = 0; a < ksize; a++) {
+      const ii = i + (flip ? r - a : a - r);
+      if (ii < 0 || ii >= h) continue;
+      const srcRow = ii * w;
+      for (let b = 0; b < ksize; b++) {
+        const db = flip ? r - b : b - r;
+        const kv = kernel[a * ksize + b];
+        if (kv === 0) continue;
+        const j0 = Math.max(0, -db);
+        const j1 = Math.min(w, w - db);
+        const s = srcRow + db;
         for (let j = j0; j < j1; j++) out[o + j] += kv * img[s + j];
       }
     }
+  }
+}
+
+/** 3×3 taps held in registers: interior outputs take 9 loads and one store; border rows and columns go general. */
+function correlate3(h: number, w: number, img: F64, kernel: F64, out: F64, flip: boolean): void {
+  // Tap (a, b) multiplies img[i + a − 1, j + b − 1]; the adjoint uses the kernel rotated by 180°.
+  const k = (a: number, b: number) => (flip ? kernel[(2 - a) * 3 + (2 - b)] : kernel[a * 3 + b]);
+  const k00 = k(0, 0);
+  const k01 = k(0, 1);
+  const k02 = k(0, 2);
+  const k10 = k(1, 0);
+  const k11 = k(1, 1);
+  const k12 = k(1, 2);
+  const k20 = k(2, 0);
+  const k21 = k(2, 1);
+  const k22 = k(2, 2);
+  correlateRows(h, w, img, 3, kernel, out, flip, 0, 1);
+  correlateRows(h, w, img, 3, kernel, out, flip, h - 1, h);
+  for (let i = 1; i < h - 1; i++) {
+    const o = i * w;
+    const up = o - w;
+    const dn = o + w;
+    out[o] = k01 * img[up] + k02 * img[up + 1] + k11 * img[o] + k12 * img[o + 1] + k21 * img[dn] + k22 * img[dn + 1];
+    for (let j = 1; j < w - 1; j++) {
+      out[o + j] =
+        k00 * img[up + j - 1] +
+        k01 * img[up + j] +
+        k02 * img[up + j + 1] +
+        k10 * img[o + j - 1] +
+        k11 * img[o + j] +
+        k12 * img[o + j + 1] +
+        k20 * img[dn + j - 1] +
+        k21 * img[dn + j] +
+        k22 * img[dn + j + 1];
+    }
+    const e = w - 1;
+    out[o + e] = k00 * img[up + e - 1] + k01 * img[up + e] + k10 * img[o + e - 1] + k11 * img[o + e] + k20 * img[dn + e - 1] + k21 * img[dn + e];
   }
 }
 
