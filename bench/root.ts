@@ -22,7 +22,7 @@ async function runOnce(problem: Record<string, unknown>, options: Record<string,
   const ctx = await makeTestContext({ seed });
   const t0 = performance.now();
   try {
-    const r = (await solver.run(spec, ctx)) as { scores: { p100: number; p80: number; p50: number; fractionAboveOfflineBest: number } };
+    const r = (await solver.run(spec, ctx)) as unknown as { scores: { p100: number; p80: number; p50: number; fractionAboveOfflineBest: number } };
     return { p100: r.scores.p100, p80: r.scores.p80, p50: r.scores.p50, fraction: r.scores.fractionAboveOfflineBest, ms: performance.now() - t0 };
   } catch (e) {
     console.log(`  skipped: ${(e as Error).message}`);
