@@ -44,7 +44,7 @@ export function liftedConfig(p: FitParams): LiftedConfig {
   return { shape: p.shape, levels: p.levels, lambda: p.lambda, nu: p.nu, variant: p.variant, h: p.h };
 }
 
-export async function fit(f: Float64Array, p: FitParams, solve: LiftedSolve, opts: SolveOptions): Promise<FitResult> {
+export async function fitLifted(f: Float64Array, p: FitParams, solve: LiftedSolve, opts: SolveOptions): Promise<FitResult> {
   const r = await solve(f, liftedConfig(p), opts);
   const u01 = isosurface(r.v, f.length, p.levels, p.variant);
   const thr = p.jumpThreshold === 'ms' ? Math.sqrt(p.nu) : p.jumpThreshold;

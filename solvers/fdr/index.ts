@@ -5,7 +5,7 @@
  */
 import { fdrLiftedBytes, fdrSpecSchema, type FdrSpec } from '../../shared/index.js';
 import { HistoryRecorder, type RunContext, type Solver, type SolverOutput } from '../core/index.js';
-import { cpuLiftedSolve, fit, type FitParams, type LiftedSolve } from './fit.js';
+import { cpuLiftedSolve, fitLifted, type FitParams, type LiftedSolve } from './fit.js';
 import { gridProblem, type Gridded } from './gridding.js';
 import { liftedSteps, type LiftedStop } from './lifted.js';
 import { jumpSizes } from './recover.js';
@@ -125,7 +125,7 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, solveOverride?: Lif
   let J: Uint8Array = new Uint8Array(g.N);
   let measureFinal = Number.NaN;
   if (!cancelled && Number.isFinite(lambda) && Number.isFinite(nu)) {
-    const r = await fit(g.f, { ...base, lambda, nu }, solve, {
+    const r = await fitLifted(g.f, { ...base, lambda, nu }, solve, {
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
       signal: ctx.signal,

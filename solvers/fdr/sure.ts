@@ -6,7 +6,7 @@
  */
 import type { FdrOptions } from '../../shared/spec/fdr.js';
 import type { Rng } from '../core/rng.js';
-import { fit, type FitParams, type LiftedSolve } from './fit.js';
+import { fitLifted, type FitParams, type LiftedSolve } from './fit.js';
 import type { Gridded } from './gridding.js';
 import type { SolveOptions } from './lifted.js';
 import { nnDifferenceVariance, secondDifferenceVariance, waveletMadVariance } from './noise.js';
@@ -125,7 +125,7 @@ export async function evaluateCandidate(c: Candidate, job: CandidateJob): Promis
   const { g, base, probes, epsilon, noise, solve, solveOpts } = job;
   const params: FitParams = { ...base, lambda: c.lambda, nu: c.nu };
   const f = g.f;
-  const u = await fit(f, params, solve, solveOpts);
+  const u = await fitLifted(f, params, solve, solveOpts);
   const its = [u.iterations];
   const fr = new Float64Array(g.N);
   const reference = base.variant === 'reference';
@@ -136,7 +136,7 @@ export async function evaluateCandidate(c: Candidate, job: CandidateJob): Promis
       const t = f[x] + epsilon * b[x];
       fr[x] = reference ? (t < 0 ? 0 : t > 1 ? 1 : t) : t;
     }
-    const ur = await fit(fr, params, solve, solveOpts);
+    const ur = await fitLifted(fr, params, solve, solveOpts);
     its.push(ur.iterations);
     let dv = 0;
     let wd = 0;

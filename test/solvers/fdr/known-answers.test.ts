@@ -1,11 +1,11 @@
 /** A1 known answers of specs/fdr.md (grids of §4.3 passed as f; L 16, λ 50 (or 500), ν 0.01, tol 1e-5). */
 import { describe, expect, it } from 'vitest';
-import { cpuLiftedSolve, fit, type FitResult } from '../../../solvers/fdr/fit.js';
+import { cpuLiftedSolve, fitLifted, type FitResult } from '../../../solvers/fdr/fit.js';
 import type { FdrVariant } from '../../../solvers/fdr/lifted.js';
 
 async function solve(f: Float64Array, shape: number[], variant: FdrVariant, lambda: number, maxIterations: number): Promise<FitResult> {
   const h = variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n);
-  return fit(f, { shape, h, levels: 16, lambda, nu: 0.01, variant, jumpThreshold: 'ms' }, cpuLiftedSolve, { maxIterations, tolerance: 1e-5 });
+  return fitLifted(f, { shape, h, levels: 16, lambda, nu: 0.01, variant, jumpThreshold: 'ms' }, cpuLiftedSolve, { maxIterations, tolerance: 1e-5 });
 }
 const cells = (J: Uint8Array) => Array.from(J).flatMap((v, i) => (v ? [i] : []));
 const step = new Float64Array(64).map((_, i) => (i < 32 ? 0.2 : 0.8));
