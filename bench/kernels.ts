@@ -47,11 +47,15 @@ interface Backend {
   slow: boolean;
 }
 
-export const bench: BenchFn = async ({ quick }) => {
+export const bench: BenchFn = async ({ quick, args }) => {
+  // --gpu-check (scripts/gpu-check.sh): float64 CPU against the GPU only, full sizes, no slow gpu.js webasm rows.
+  const gpuCheck = args.includes('--gpu-check');
   const copy = copyBandwidthGBs();
   const backends: Backend[] = [{ name: 'cpu (f64)', K: createCpuKernels(), precision: 'float64', slow: false }];
-  const webasm = await createGpuKernels({ mode: 'webasm' });
-  backends.push({ name: webasm.info.device, K: webasm, precision: 'float32', slow: true });
+  if (!gpuCheck) {
+    const webasm = await createGpuKernels({ mode: 'webasm' });
+    backends.push({ name: webasm.info.device, K: webasm, precision: 'float32', slow: true });
+  }
   const adapter = await probeWebGpu();
   if (adapter !== null) {
     const K = await createGpuKernels({ mode: 'webgpu' });
@@ -69,7 +73,7 @@ export const bench: BenchFn = async ({ quick }) => {
     const B = rng.fillNormal(new Float64Array(n * n));
     const C = new Float64Array(n * n);
     const flops = 2 * n * n * n;
-    if (n <= 512) {
+    if (n <= 512 && !gpuCheck) {
       const t = await timeMs(() => gemmReference(false, false, n, n, n, 1, A, B, 0, C), 2);
       gemmRows.push([`${n}×${n}×${n}`, 'plain JS i-k-j (f64)', 'float64', t, flops / (t * 1e6)]);
     }

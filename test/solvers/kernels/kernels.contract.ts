@@ -16,6 +16,8 @@ export interface ContractOptions {
   runs: number;
   /** Edge length of the "large" fixed cases (must cross the backend's CPU-fallback threshold when it has one). */
   big: number;
+  /** Skip the whole suite (a backend that is absent on this machine, e.g. WebGPU without an adapter). */
+  skip?: boolean;
 }
 
 const rng = createRng(12345);
@@ -45,7 +47,7 @@ export function randomCsr(rows: number, cols: number, density: number, r = rng):
 
 export function describeKernels(label: string, make: () => Promise<Kernels> | Kernels, opts: ContractOptions): void {
   const { tol, runs, big } = opts;
-  describe(`kernel contract: ${label}`, () => {
+  (opts.skip ? describe.skip : describe)(`kernel contract: ${label}`, () => {
     let K: Kernels;
     const k = async () => {
       K ??= await make();
