@@ -161,7 +161,9 @@ export async function solveModel(m: Model, o: BcdResolvedOptions, env: SolveEnv,
     F = Fnew;
     if (trace) trace[k] = F;
     let point: HistoryPoint = { iteration: k, objective: F, elapsedMs: env.now() - t0 };
-    if (gradAlways || k % passLen === 0 || k === o.maxIterations) {
+    // Optimality every iteration on the dense greedy path (g refreshed anyway); every ⌈n/τ⌉ iterations otherwise, and
+    // on the sparse incremental path too, so that an iteration stays O(τ(Δ+1) log n) (amortised O(τ)).
+    if ((gradAlways && !m.incremental) || k % passLen === 0 || k === o.maxIterations) {
       if (!gradAlways) refreshG();
       opt = optimality(m);
       point = { ...point, optimality: opt };

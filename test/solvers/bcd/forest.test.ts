@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ForestWorkspace, UnionFind, forestPartition, forestSolve, graphOrder, greedyForest, redBlack } from '../../../solvers/bcd/forest.js';
 import { dataSetE, latticeProblem, quadraticFStar } from '../../../solvers/bcd/datasets.js';
-import { buildModel, QuadraticModel } from '../../../solvers/bcd/problems/index.js';
+import { buildModel, type QuadraticModel } from '../../../solvers/bcd/problems/index.js';
 import { solveModel } from '../../../solvers/bcd/solve.js';
 import { createRng } from '../../../solvers/core/rng.js';
 import { denseSolve, opts } from './fixtures.js';
