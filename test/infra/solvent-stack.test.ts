@@ -10,6 +10,7 @@ import { ContainerImage } from 'aws-cdk-lib/aws-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SolventStack, WORKER_CONTEXT_EXCLUDES } from '../../infra/solvent-stack.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON
 type Resource = { Type: string; Properties: Record<string, any> };
 let template: Template;
 let resources: Record<string, Resource>;

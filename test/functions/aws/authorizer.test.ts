@@ -74,7 +74,12 @@ describe('HashedKeyAuth', () => {
   it('caches lookups (hits and misses) for cacheMs', async () => {
     const { store, key } = await setup();
     let gets = 0;
-    const counting: ObjectStore = Object.assign(Object.create(store), { get: (k: string) => (gets++, store.get(k)) });
+    const counting: ObjectStore = Object.assign(Object.create(store), {
+      get: (k: string) => {
+        gets++;
+        return store.get(k);
+      },
+    });
     let now = 0;
     const auth = new HashedKeyAuth(counting, { cacheMs: 1000, now: () => now });
     await auth.authenticate(key);
@@ -101,7 +106,7 @@ describe('authorizer (simple responses)', () => {
     for (const header of [`Bearer ${key.slice(0, -1)}A`, `Basic ${key}`, 'Bearer', undefined]) {
       const out = await authorize(requestWith(header));
       expect(out, String(header)).toEqual({ isAuthorized: true, context: { tenant: '' } });
-      expect(tenantFromEvent({ requestContext: { authorizer: { lambda: out.context } } })).toBeUndefined();
+      expect(tenantFromEvent({ requestContext: { authorizer: { lambda: { ...out.context } } } })).toBeUndefined();
     }
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..', 'fixtures', 'events');
 
+// biome-ignore lint/suspicious/noExplicitAny: recorded JSON is edited freely by tests
 export function recordedEvent<T = Record<string, any>>(path: string): T {
   return JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as T;
 }
