@@ -213,7 +213,7 @@ function checkProblem(p: BcdProblem, ctx: z.RefinementCtx): void {
     if (p.x0 && p.x0.length !== n) ctx.addIssue({ code: 'custom', path: path('x0'), message: `x0 has ${p.x0.length} entries, needs ${n}` });
     return;
   }
-  const [m, n] = p.A.shape;
+  const [m] = p.A.shape;
   if (matrixEntries(p.A) > BCD_LIMITS.maxEntries) tooLarge(ctx, path('A'), 'number of matrix entries', matrixEntries(p.A), BCD_LIMITS.maxEntries);
   if (p.kind === 'least-squares' || p.kind === 'lasso') {
     if (p.b.length !== m) ctx.addIssue({ code: 'custom', path: path('b'), message: `b has ${p.b.length} entries, A has ${m} rows` });
