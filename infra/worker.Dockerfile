@@ -23,9 +23,10 @@ ENV NVIDIA_VISIBLE_DEVICES=all \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only. Install scripts are skipped (gpu.js's optional `gl` would compile for ~25 minutes and
-# is never used here), then run for the two packages that need them: esbuild (tsx) and webgpu (Dawn binary).
+# is never used here; webgpu ships its Dawn binary in the tarball and its postinstall only matters on macOS), then
+# run for esbuild, which tsx needs.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm rebuild esbuild webgpu \
+ && npm rebuild esbuild \
  && npm cache clean --force
 
 COPY tsconfig.json ./
