@@ -24,7 +24,7 @@ export const queueEnvSchema = baseEnvSchema.extend({
   SOLVENT_MAX_ATTEMPTS: positiveInt(3),
 });
 
-/** The HTTP API also creates EventBridge Scheduler schedules (through the schedule sync entry it owns no secrets for). */
+/** The HTTP API needs what a submitter needs; its schedules reach EventBridge Scheduler through the sync Lambda. */
 export const apiEnvSchema = queueEnvSchema;
 
 /** The authorizer reads hashed API keys and nothing else. */
