@@ -160,8 +160,8 @@ export class BatchCompute extends Construct {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['batch:TagResource'],
+        // Jobs only (the tags SubmitJob sets on the job it creates), never queues or compute environments.
         resources: [stack.formatArn({ service: 'batch', resource: 'job', resourceName: '*' })],
-        conditions: { StringEquals: { 'batch:CreateAction': 'SubmitJob' } },
       }),
     );
   }
