@@ -130,21 +130,12 @@ async function waitForStatus(jobs: JobStore, tenant: string, id: string, deps: D
   return undefined;
 }
 
-/** Per-tenant cap on queued + running jobs, counted over the newest jobs (bounded reads). */
+/** Per-tenant cap on queued + running jobs: O(cap) listing of active markers, verified only at the cap. */
 async function enforceActiveCap(jobs: JobStore, tenant: string, deps: Deps): Promise<void> {
   const cap = deps.limits.maxActiveJobsPerTenant;
   if (!Number.isFinite(cap)) return;
-  let active = 0;
-  let cursor: string | undefined;
-  let scanned = 0;
-  const maxScan = cap * 4 + 100;
-  do {
-    const page = await jobs.listIds(tenant, 200, cursor);
-    const statuses = await Promise.all(page.ids.map((id) => jobs.readStatus(tenant, id).catch(() => undefined)));
-    for (const s of statuses) if (s && !isTerminal(s.status.status)) active++;
-    scanned += page.ids.length;
-    cursor = page.next;
-  } while (cursor && scanned < maxScan && active < cap);
+  let active = await jobs.countActive(tenant, cap, false);
+  if (active >= cap) active = await jobs.countActive(tenant, cap, true);
   if (active >= cap) throw new RateLimitedError(`too many active jobs: ${active} queued or running, the limit is ${cap} per tenant`, cap);
 }
 

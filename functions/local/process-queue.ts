@@ -20,6 +20,13 @@ export interface ProcessQueueOptions {
   env?: Record<string, string | undefined>;
   /** Grace period between SIGTERM and SIGKILL. */
   graceMs?: number;
+  /** Keep one warm worker process ready for the next job (default true). */
+  prewarm?: boolean;
+}
+
+interface Spare {
+  child: ChildProcess;
+  ready: Promise<boolean>;
 }
 
 interface Running {
@@ -40,6 +47,7 @@ export class ProcessQueue implements JobQueue {
   private closing = false;
   private idleWaiters: (() => void)[] = [];
   private readonly jobs: JobStore;
+  private spare: Spare | undefined;
 
   constructor(private readonly o: ProcessQueueOptions) {
     this.jobs = new JobStore(o.store);
@@ -121,6 +129,10 @@ export class ProcessQueue implements JobQueue {
   async close(): Promise<void> {
     this.closing = true;
     this.pending.length = 0;
+    if (this.spare) {
+      this.spare.child.kill('SIGKILL');
+      this.spare = undefined;
+    }
     const exits = [...this.running.values()].map((r) => new Promise<void>((res) => (r.child.exitCode !== null || r.child.signalCode !== null ? res() : r.child.once('exit', () => res()))));
     for (const r of this.running.values()) this.terminate(r);
     await Promise.all(exits);
@@ -134,11 +146,38 @@ export class ProcessQueue implements JobQueue {
     this.notifyIdle();
   }
 
-  private start(job: QueuedJob): void {
+  /** Forks a worker that warms up (imports, kernels) and then waits for one job over IPC. */
+  private forkSpare(): Spare {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.o.env, SOLVENT_DATA: this.o.dataRoot };
+    delete env.SOLVENT_TENANT;
+    delete env.SOLVENT_JOB_ID;
     const child = fork(WORKER_ENTRY, [], {
       execArgv: ['--import', TSX],
-      env: { ...process.env, ...this.o.env, SOLVENT_TENANT: job.tenant, SOLVENT_JOB_ID: job.jobId, SOLVENT_DATA: this.o.dataRoot },
+      env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const ready = new Promise<boolean>((res) => {
+      child.on('message', (m: { type?: string }) => m?.type === 'ready' && res(true));
+      child.once('exit', () => res(false));
+    });
+    child.once('exit', () => {
+      if (this.spare?.child === child) this.spare = undefined;
+    });
+    return { child, ready };
+  }
+
+  private takeSpare(): Spare {
+    const alive = this.spare && this.spare.child.exitCode === null && this.spare.child.signalCode === null;
+    const s = alive ? (this.spare as Spare) : this.forkSpare();
+    this.spare = this.closing || this.o.prewarm === false ? undefined : this.forkSpare();
+    return s;
+  }
+
+  private start(job: QueuedJob): void {
+    const spare = this.takeSpare();
+    const child = spare.child;
+    void spare.ready.then((ok) => {
+      if (ok && child.connected) child.send({ type: 'run', tenant: job.tenant, jobId: job.jobId });
     });
     const r: Running = { job, child, cancelled: false, timedOut: false };
     this.running.set(job.jobId, r);

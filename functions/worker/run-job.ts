@@ -31,6 +31,8 @@ export interface WorkerDeps {
   /** Test hook: replace a solver's implementation (never set in production). */
   solverOverride?: (name: JobSpec['solver']) => Promise<Solver<JobSpec> | undefined>;
   cancelPollMs?: number;
+  /** Kernel backends (a warm worker creates them ahead of the job); default: createKernels. */
+  kernels?: (choice: 'auto' | 'cpu' | 'gpu') => Promise<import('../../solvers/kernels/ops.js').Kernels>;
   /** Observer of every progress report (the CLI's progress bar). */
   onProgress?: (p: import('../../shared/index.js').ProgressPoint) => void;
 }
@@ -89,7 +91,7 @@ export async function runJob(ref: { tenant: string; jobId: string }, deps: Worke
     }
     const resources = resourcesFor(spec);
     const solver = (await deps.solverOverride?.(spec.solver)) ?? (await SOLVERS[spec.solver].load());
-    const kernels = await createKernels(spec.backend);
+    const kernels = await (deps.kernels ?? createKernels)(spec.backend);
 
     timers.push(setTimeout(() => abort('timeout'), resources.timeoutS * 1000));
     timers.push(

@@ -5,7 +5,7 @@
  */
 import type { ProgressDoc, ResultEnvelope } from '../api/schemas.js';
 import type { JobSpec } from '../spec/index.js';
-import { jobStatusSchema, type JobStatus } from '../jobs/states.js';
+import { isTerminal, jobStatusSchema, type JobStatus } from '../jobs/states.js';
 import { transition, type JobEvent } from '../jobs/transition.js';
 import { PreconditionFailedError, type ObjectStore } from '../ports/index.js';
 import * as keys from './keys.js';
@@ -48,6 +48,7 @@ export class JobStore {
     if (!fresh) return false;
     await this.store.put(keys.statusKey(tenant, id), encodeJson(status), { contentType: 'application/json' });
     await this.store.put(keys.jobIndexKey(tenant, id), encodeJson({ id, createdAt: status.createdAt }));
+    if (!isTerminal(status.status)) await this.store.put(keys.activeJobKey(tenant, id), encodeJson({ id }));
     return true;
   }
 
@@ -74,6 +75,7 @@ export class JobStore {
       const next = transition(cur.status, event, nowIso());
       try {
         await this.store.put(keys.statusKey(tenant, id), encodeJson(next), { contentType: 'application/json', ifMatch: cur.etag });
+        if (isTerminal(next.status)) await this.store.delete(keys.activeJobKey(tenant, id));
         return next;
       } catch (e) {
         if (e instanceof PreconditionFailedError && attempt < retries) continue;
@@ -85,6 +87,24 @@ export class JobStore {
   /** Overwrites status without a transition check: only for repairing a corrupt status document. */
   async forceStatus(status: JobStatus): Promise<void> {
     await this.store.put(keys.statusKey(status.tenant, status.id), encodeJson(status), { contentType: 'application/json' });
+    if (isTerminal(status.status)) await this.store.delete(keys.activeJobKey(status.tenant, status.id));
+  }
+
+  /**
+   * Queued + running jobs of a tenant, counted from the active markers: O(limit) listing, no reads. Markers whose
+   * job is in fact terminal (a crash between the status write and the marker delete) are repaired when `verify`.
+   */
+  async countActive(tenant: string, limit: number, verify: boolean): Promise<number> {
+    const page = await this.store.list(keys.activeJobsPrefix(tenant), { limit });
+    if (!verify) return page.keys.length;
+    let n = 0;
+    for (const k of page.keys) {
+      const id = k.slice(keys.activeJobsPrefix(tenant).length);
+      const st = await this.readStatus(tenant, id).catch(() => undefined);
+      if (st && !isTerminal(st.status.status)) n++;
+      else await this.store.delete(k);
+    }
+    return n;
   }
 
   async writeProgress(tenant: string, id: string, doc: ProgressDoc): Promise<void> {

@@ -56,6 +56,10 @@ export function jobIdFromIndexKey(t: string, key: string): string {
 /** AWS only: hashed API key records, outside every tenant's folder: auth/keys/<first 32 hex digits of sha256(key)>.json */
 export const apiKeyRecordKey = (keyIdHex: string): string => `auth/keys/${seg('api key id', keyIdHex)}.json`;
 
+/** Active-job markers (an addition to §5): one empty object per queued or running job, for the per-tenant cap. */
+export const activeJobsPrefix = (t: string): string => `${tenantPrefix(t)}index/active/`;
+export const activeJobKey = (t: string, id: string): string => `${activeJobsPrefix(t)}${seg('job id', id)}`;
+
 /** Idempotency records: tenants/<t>/idempotency/<sha256 of the key>.json */
 export const idempotencyKey = (t: string, keyHash: string): string => `${tenantPrefix(t)}idempotency/${seg('idempotency hash', keyHash)}.json`;
 
