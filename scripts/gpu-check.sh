@@ -5,12 +5,12 @@
 # (bench/kernels.ts --gpu-check), and prints one table. Without an adapter it says "no GPU adapter found", exits 0.
 #   GPU_CHECK_TESTS / GPU_CHECK_BENCH: replace the test / bench commands (e.g. prebuilt bundles); the test command
 #   must write vitest's JSON report to $GPU_CHECK_TMP/tests.json, the bench writes bench/results/kernels.json.
-#   GPU_CHECK_STRICT=1: exit 1 when no adapter is found.
+#   GPU_CHECK_STRICT=1: exit 1 when no adapter is found. GPU_CHECK_TMP: folder for the logs (default: mktemp -d).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 NODE=${NODE:-node}
+GPU_CHECK_TMP=${GPU_CHECK_TMP:-$(mktemp -d)}
 export GPU_CHECK_TMP
-GPU_CHECK_TMP=$(mktemp -d)
 start=$(date +%s)
 
 smi=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n1)
