@@ -139,6 +139,20 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
         for (let j = 0; j < hw; j++) out[off + j] /= N;
       }
     },
+    lowerValue(x, t) {
+      let s = 0;
+      for (let m = 0; m < N; m++) {
+        pad(x, m * hw, Px);
+        for (let i = 0; i < F; i++) {
+          const ci = c(t, i);
+          const g2 = gam(t, i) ** 2;
+          corr(Px, kern(t, i), U);
+          for (let a = 0; a < oh * ow; a++) s += ci * Math.sqrt(U[a] * U[a] + g2);
+        }
+      }
+      for (let j = 0; j < n; j++) s += 0.5 * (x[j] - noisy[j]) ** 2;
+      return s / N;
+    },
     hvp(x, t, v, out) {
       for (let m = 0; m < N; m++) {
         const off = m * hw;

@@ -100,6 +100,11 @@ export function createMultinomialModel(train: Split, val: Split, d: number, k: n
       ceGrad(train, out);
       for (let j = 0; j < n; j++) out[j] += Math.exp(t[j]) * W[j];
     },
+    lowerValue(W, t) {
+      let r = ce(train, W);
+      for (let j = 0; j < n; j++) r += 0.5 * Math.exp(t[j]) * W[j] * W[j];
+      return r;
+    },
     hvp(W, t, V, out) {
       K.gemm(false, false, mt, k, d, 1, train.X, W, 0, S);
       softmaxCe(mt, k, S, train.labels);

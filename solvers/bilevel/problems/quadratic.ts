@@ -57,6 +57,14 @@ export function createQuadraticModel(d: QuadraticData, k: Kernels): BilevelModel
       k.gemv(false, dx, p, 1, J, theta, 1, out);
       k.axpy(dx, -1, A2tb2, out);
     },
+    lowerValue(x, theta) {
+      const r2 = new Float64Array(n2);
+      k.gemv(false, n2, dx, 1, A2, x, 0, r2);
+      k.gemv(false, n2, p, 1, A3, theta, 1, r2);
+      k.axpy(n2, -1, b2, r2);
+      const s = k.nrm2(n2, r2);
+      return 0.5 * s * s;
+    },
     hvp(_x, _theta, v, out) {
       k.gemv(false, dx, dx, 1, H, v, 0, out);
     },

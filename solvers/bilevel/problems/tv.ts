@@ -48,6 +48,17 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
         for (let j = 0; j < hw; j++) out[o + j] = (x[o + j] - noisy[o + j] - c * T[j]) / N;
       }
     },
+    lowerValue(x, t) {
+      const c = 0.5 * Math.exp(t[0]);
+      const g2 = Math.exp(2 * t[1]);
+      let s = 0;
+      for (let i = 0; i < N; i++) {
+        k.grad(shape, view(x, i), G);
+        for (let j = 0; j < 2 * hw; j++) s += c * Math.sqrt(G[j] * G[j] + g2);
+      }
+      for (let j = 0; j < n; j++) s += 0.5 * (x[j] - noisy[j]) ** 2;
+      return s / N;
+    },
     hvp(x, t, v, out) {
       const c = 0.5 * Math.exp(t[0]);
       const gam = Math.exp(t[1]);

@@ -33,6 +33,8 @@ export interface BilevelModel {
   jv(x: F64, theta: F64, v: F64, out: F64): void;
   /** ‖J(x, θ)‖₂ (exact, or a power-iteration estimate); `extra` counts the products spent. */
   jNorm(x: F64, theta: F64, extra: { products: number }): number;
+  /** h(x, θ) itself (finite-difference checks; not used by the algorithms). */
+  lowerValue(x: F64, theta: F64): number;
   /** g(x). */
   upper(x: F64): number;
   /** Writes ∇g(x), returns g(x). */
