@@ -249,10 +249,10 @@ async function watch(id: string): Promise<void> {
   $<HTMLButtonElement>('cancel').hidden = false;
   const points: Record<string, unknown>[] = [];
   const draw = () => {
-    const { series, yLabel } = convergenceSeries(points);
-    const plot = lineChart(series, { xLabel: 'iteration', yLabel });
-    plot.id = 'progress-plot';
-    $('progress-plot-box').replaceChildren(plot);
+    const { series } = convergenceSeries(points);
+    const plots = (series.length ? series : [{ name: 'objective', points: [] }]).map((s) => lineChart([s], { xLabel: 'iteration', yLabel: `${s.name} (live)` }));
+    plots[0].id = 'progress-plot';
+    $('progress-plot-box').replaceChildren(...plots);
   };
   draw();
   try {

@@ -49,7 +49,7 @@ export interface LineChartOptions {
 export function lineChart(series: Series[], opts: LineChartOptions = {}): SVGSVGElement {
   const W = opts.width ?? 560;
   const H = opts.height ?? 260;
-  const m = { l: 64, r: 12, t: 12, b: 40 };
+  const m = { l: 64, r: 12, t: 24, b: 40 };
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', class: 'chart', role: 'img' });
   const clean = series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)) })).filter((s) => s.points.length > 0);
   const total = clean.reduce((n, s) => n + s.points.length, 0);
@@ -92,7 +92,7 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): SVGSVG
     );
   }
   if (opts.xLabel) axes.append(el('text', { x: (m.l + W - m.r) / 2, y: H - 6, 'text-anchor': 'middle' }, opts.xLabel));
-  if (opts.yLabel || log) axes.append(el('text', { x: 12, y: m.t + 8, class: 'muted' }, `${opts.yLabel ?? ''}${log ? ' (log)' : ''}`));
+  if (opts.yLabel || log) axes.append(el('text', { x: 8, y: 12, class: 'muted' }, `${opts.yLabel ?? ''}${log ? ' (log scale)' : ''}`));
   svg.append(axes);
   clean.forEach((s, k) => {
     const d = s.points.map(([x, y], i) => `${i ? 'L' : 'M'}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join('');
@@ -101,7 +101,7 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): SVGSVG
       const [x, y] = s.points[0];
       svg.append(el('circle', { cx: px(x), cy: py(y), r: 3, fill: COLORS[k % COLORS.length] }));
     }
-    svg.append(el('text', { x: W - m.r - 4, y: m.t + 12 + 14 * k, 'text-anchor': 'end', fill: COLORS[k % COLORS.length] }, s.name));
+    if (clean.length > 1) svg.append(el('text', { x: W - m.r - 4, y: 12 + 14 * k, 'text-anchor': 'end', fill: COLORS[k % COLORS.length] }, s.name));
   });
   return svg;
 }
@@ -110,7 +110,7 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): SVGSVG
 export function barChart(values: number[], opts: { labels?: string[]; yLabel?: string; width?: number; height?: number } = {}): SVGSVGElement {
   const W = opts.width ?? 560;
   const H = opts.height ?? 220;
-  const m = { l: 64, r: 12, t: 12, b: 32 };
+  const m = { l: 64, r: 12, t: 24, b: 32 };
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', class: 'chart bars', role: 'img' });
   svg.dataset.points = String(values.length);
   if (values.length === 0) return svg;
@@ -128,7 +128,7 @@ export function barChart(values: number[], opts: { labels?: string[]; yLabel?: s
     svg.append(rect);
     if (values.length <= 32) svg.append(el('text', { x: m.l + (i + 0.5) * bw, y: H - m.b + 14, 'text-anchor': 'middle' }, opts.labels?.[i] ?? String(i)));
   });
-  if (opts.yLabel) svg.append(el('text', { x: 12, y: m.t + 8, class: 'muted' }, opts.yLabel));
+  if (opts.yLabel) svg.append(el('text', { x: 8, y: 12, class: 'muted' }, opts.yLabel));
   return svg;
 }
 

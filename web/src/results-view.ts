@@ -19,7 +19,10 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEle
   return e;
 }
 
-/** Series for a convergence plot from history-like points (result history or live progress points). */
+/**
+ * Series for convergence plots from history-like points (result history or live progress points): the solver's
+ * objective (or loss, or measure) first, then its stopping measure; each gets its own chart (scales differ).
+ */
 export function convergenceSeries(points: Record<string, unknown>[]): { series: Series[]; yLabel: string } {
   const has = (k: string) => points.some((p) => typeof p[k] === 'number' && Number.isFinite(p[k] as number));
   const primary = PRIMARY.find(has);
@@ -132,7 +135,7 @@ function rootView(r: RootResult): HTMLElement {
   if (r.predicted?.length) box.append(h('h4', {}, 'Candidates: predicted score (GP posterior mean, y units)'), barChart(r.predicted, { yLabel: 'predicted' }));
   if (r.scores) {
     const t = h('table', {});
-    for (const [k, v] of Object.entries(r.scores)) t.append(h('tr', {}, h('th', {}, k), h('td', {}, formatNumber(v as number))));
+    for (const [k, v] of Object.entries(r.scores)) if (typeof v === 'number') t.append(h('tr', {}, h('th', {}, k), h('td', {}, formatNumber(v))));
     box.append(h('h4', {}, 'True scores (normalised)'), t);
   }
   return box;
@@ -174,10 +177,14 @@ function downloads(result: SolventResult, client: SolventClient, jobId: string, 
 export async function renderResult(target: HTMLElement, result: SolventResult, client: SolventClient, jobId: string, onError: (e: unknown) => void): Promise<void> {
   target.replaceChildren();
   target.append(summary(result));
-  const { series, yLabel } = convergenceSeries(result.history as Record<string, unknown>[]);
-  const plot = lineChart(series, { xLabel: 'iteration', yLabel });
-  plot.id = 'result-plot';
-  target.append(h('h4', {}, 'Convergence'), plot);
+  const { series } = convergenceSeries(result.history as Record<string, unknown>[]);
+  target.append(h('h4', {}, 'Convergence'));
+  series.forEach((s, k) => {
+    const plot = lineChart([s], { xLabel: 'iteration', yLabel: s.name });
+    if (k === 0) plot.id = 'result-plot';
+    target.append(plot);
+  });
+  if (series.length === 0) target.append(h('p', { className: 'muted' }, 'no convergence history'));
   switch (result.solver) {
     case 'fdr':
       target.append(fdrView(result));
