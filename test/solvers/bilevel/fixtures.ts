@@ -3,6 +3,9 @@
  * dx = p = 5, A2 = Q·diag(1..3)·R plus noise), the scalar ridge problem (§6.2), synthetic TV batches (§4.2).
  */
 import { createRng } from '../../../solvers/core/rng.js';
+import { Engine } from '../../../solvers/bilevel/engine.js';
+import type { MaidSettings } from '../../../solvers/bilevel/maid.js';
+import type { BilevelModel } from '../../../solvers/bilevel/problems/types.js';
 import type { QuadraticData } from '../../../solvers/bilevel/problems/quadratic.js';
 
 /** Orthonormal columns (n×k) by Gram–Schmidt of a random Gaussian matrix. */
@@ -86,3 +89,35 @@ export function quadraticSpec(d: QuadraticData, options: Record<string, unknown>
     options,
   };
 }
+
+export function engineFor(m: BilevelModel, bound: 'estimated' | 'off' = 'estimated', seed = 0): Engine {
+  return new Engine(
+    m,
+    { variant: 'paper', lowerSolver: 'fista', bound, lowerMaxIterations: 100000, cgMaxIterations: 10000, budget: 1e9, deadline: Number.POSITIVE_INFINITY },
+    createRng(seed),
+    new AbortController().signal,
+    () => 0,
+  );
+}
+
+export const maidDefaults: MaidSettings = {
+  method: 'maid',
+  variant: 'paper',
+  eps0: 0.1,
+  delta0: 0.1,
+  alpha0: 0.01,
+  rho: 0.5,
+  rhoBar: 10 / 9,
+  nu: 0.5,
+  nuBar: 1.05,
+  eta: 1e-4,
+  lambda: 1e-8,
+  maxIterations: 40,
+  tolerance: 0,
+  referenceValue: 'fresh',
+  maxBacktracks: 10,
+  maxAttempts: 3,
+  epsMin: 1e-12,
+  descentTest: true,
+};
+
