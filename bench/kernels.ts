@@ -13,17 +13,22 @@ import { type BenchFn, type BenchTable, timeMs } from './table.js';
 
 const rng = createRng(1);
 
-function copyBandwidthGBs(): number {
-  const n = 1 << 23; // 64 MiB per array
+/** Copy bandwidth (read + write bytes) of 64 MiB arrays: memcpy (`set`) and a plain JS element loop. */
+function copyBandwidthGBs(): { memcpy: number; loop: number } {
+  const n = 1 << 23;
   const a = rng.fillUniform(new Float64Array(n));
   const b = new Float64Array(n);
   let best = Number.POSITIVE_INFINITY;
+  let bestLoop = Number.POSITIVE_INFINITY;
   for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
+    let t0 = performance.now();
     b.set(a);
     best = Math.min(best, performance.now() - t0);
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) b[i] = a[i];
+    bestLoop = Math.min(bestLoop, performance.now() - t0);
   }
-  return (2 * 8 * n) / (best * 1e6);
+  return { memcpy: (2 * 8 * n) / (best * 1e6), loop: (2 * 8 * n) / (bestLoop * 1e6) };
 }
 
 function csr(rows: number, cols: number, perRow: number): Csr {
@@ -50,7 +55,8 @@ interface Backend {
 export const bench: BenchFn = async ({ quick, args }) => {
   // --gpu-check (scripts/gpu-check.sh): float64 CPU against the GPU only, full sizes, no slow gpu.js webasm rows.
   const gpuCheck = args.includes('--gpu-check');
-  const copy = copyBandwidthGBs();
+  const bw = copyBandwidthGBs();
+  const copy = bw.memcpy;
   const backends: Backend[] = [{ name: 'cpu (f64)', K: createCpuKernels(), precision: 'float64', slow: false }];
   if (!gpuCheck) {
     const webasm = await createGpuKernels({ mode: 'webasm' });
@@ -63,6 +69,7 @@ export const bench: BenchFn = async ({ quick, args }) => {
   }
   const notes = [
     `plain copy bandwidth (Float64Array.set, 64 MiB, read + write): ${copy.toFixed(2)} GB/s`,
+    `JS element-loop copy bandwidth (same arrays): ${bw.loop.toFixed(2)} GB/s`,
     `WebGPU adapter: ${adapter ?? 'none (no GPU adapter found)'}`,
   ];
 
