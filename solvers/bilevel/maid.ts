@@ -53,6 +53,8 @@ export interface StepRecord {
   up: number;
   lo: number;
   psi: number;
+  /** θ after the step. */
+  theta: number[];
 }
 
 export interface RunOutcome {
@@ -171,7 +173,7 @@ export async function runMaid(engine: Engine, s: MaidSettings, onIteration: Prog
             up = gT + nrm(gxTrial) * eps + 0.5 * Lg * eps * eps;
             const psi = up - lo + s.lambda * a * z2;
             if (psi <= 0) {
-              steps.push({ iteration: k, attempt: j, backtracks: i, alphaStart: alpha, alpha: a, eps, zNorm: hg.zNorm, omega: hg.omega, up, lo, psi });
+              steps.push({ iteration: k, attempt: j, backtracks: i, alphaStart: alpha, alpha: a, eps, zNorm: hg.zNorm, omega: hg.omega, up, lo, psi, theta: Array.from(thetaTrial) });
               theta.set(thetaTrial);
               const tmp = x;
               x = xTrial;
