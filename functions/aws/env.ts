@@ -25,7 +25,10 @@ export const queueEnvSchema = baseEnvSchema.extend({
 });
 
 /** The HTTP API needs what a submitter needs; its schedules reach EventBridge Scheduler through the sync Lambda. */
-export const apiEnvSchema = queueEnvSchema;
+export const apiEnvSchema = queueEnvSchema.extend({
+  /** Comma-separated origins of the web page (CloudFront) allowed by CORS. */
+  SOLVENT_WEB_ORIGINS: z.string().optional(),
+});
 
 /** The authorizer reads hashed API keys and nothing else. */
 export const authorizerEnvSchema = z.object({

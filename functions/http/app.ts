@@ -26,7 +26,8 @@ import type { Deps } from '../handlers/deps.js';
 import { cancelJob, getArtifact, getJob, getResult, listJobs, submitJob } from '../handlers/jobs.js';
 import { listSolvers } from '../handlers/catalog.js';
 import { createUpload, putUpload } from '../handlers/uploads.js';
-import { createSchedule, deleteSchedule, getSchedule, listSchedules } from '../handlers/schedules.js';
+import { cors } from 'hono/cors';
+import { LOCAL_SCHEDULE_POLICY, createSchedule, deleteSchedule, getSchedule, listSchedules, type SchedulePolicy } from '../handlers/schedules.js';
 import type { TenantResolver } from './auth.js';
 import { errorResponse } from './errors.js';
 
@@ -46,6 +47,10 @@ const looseBody = z.looseObject({}).openapi('JobSpecInput', { description: 'A jo
 const security = [{ bearer: [] }];
 
 export interface AppOptions {
+  /** Origins allowed to call the API from a browser (the web page on CloudFront); none by default (same origin). */
+  corsOrigins?: string[];
+  /** Limits on schedules (AWS: rates ≥ 60 s). */
+  schedulePolicy?: SchedulePolicy;
   /** Extra non-API routes (the local runtime serves the web page). */
   configure?: (app: OpenAPIHono<Env>) => void;
 }
@@ -65,6 +70,17 @@ export function createApp(deps: Deps, resolveTenant: TenantResolver, options: Ap
   // Registered as plain JSON Schema (zod's own generator) so the component does not depend on zod extensions.
   app.openAPIRegistry.registerComponent('schemas', 'JobSpec', z.toJSONSchema(jobSpecSchema, { io: 'input', unrepresentable: 'any' }) as never);
 
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    app.use(
+      '*',
+      cors({
+        origin: options.corsOrigins,
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.get('/healthz', (c) => c.json({ ok: true, version: deps.version }));
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Solvent API', version: deps.version, description: 'Optimization as a service' } });
 
@@ -198,7 +214,7 @@ export function createApp(deps: Deps, resolveTenant: TenantResolver, options: Ap
       request: { body: { content: { 'application/json': { schema: z.looseObject({}).openapi('ScheduleInputBody') } }, required: true } },
       responses: { 201: json(scheduleRecordSchema, 'created'), ...errors },
     }),
-    async (c) => c.json((await createSchedule({ body: await readJson(c) }, { tenant: c.get('tenant') }, deps)) as never, 201),
+    async (c) => c.json((await createSchedule({ body: await readJson(c) }, { tenant: c.get('tenant') }, deps, options.schedulePolicy ?? LOCAL_SCHEDULE_POLICY)) as never, 201),
   );
   app.openAPIRegistry.registerComponent('schemas', 'ScheduleInput', z.toJSONSchema(scheduleInputSchema, { io: 'input', unrepresentable: 'any' }) as never);
   app.openapi(
