@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { encodeNpy } from '../../sdk/npy.js';
-import { JobStore, encodeJson, decodeJson, keys, type ObjectStore, type ProgressPoint, type Logger } from '../../shared/index.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { JobStore, keys, type ObjectStore, type ProgressPoint, type Logger } from '../../shared/index.js';
 import { HistoryRecorder } from '../../solvers/core/history.js';
 import { createRng } from '../../solvers/core/rng.js';
 import type { ArtifactInfo, RunContext } from '../../solvers/core/types.js';
@@ -108,13 +109,14 @@ export function createRunContext(
         const got = await deps.store.get(keys.checkpointKey(ref.tenant, ref.jobId));
         if (!got) return undefined;
         try {
-          return decodeJson<T>(got.body);
-        } catch {
-          return undefined; // a torn or corrupt checkpoint is ignored: the attempt starts afresh
+          return decodeCheckpoint<T>(got.body);
+        } catch (e) {
+          deps.log.warn('checkpoint unreadable; starting afresh', { jobId: ref.jobId, error: (e as Error).message });
+          return undefined;
         }
       },
-      async save(state) {
-        await deps.store.put(keys.checkpointKey(ref.tenant, ref.jobId), encodeJson(state));
+      async save(meta, arrays) {
+        await deps.store.put(keys.checkpointKey(ref.tenant, ref.jobId), encodeCheckpoint(meta, arrays), { contentType: 'application/octet-stream' });
       },
     },
     dispose() {},

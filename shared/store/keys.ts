@@ -31,7 +31,7 @@ export const statusKey = (t: string, id: string): string => `${jobPrefix(t, id)}
 export const progressKey = (t: string, id: string): string => `${jobPrefix(t, id)}progress.json`;
 export const resultKey = (t: string, id: string): string => `${jobPrefix(t, id)}result.json`;
 export const cancelKey = (t: string, id: string): string => `${jobPrefix(t, id)}cancel`;
-export const checkpointKey = (t: string, id: string): string => `${jobPrefix(t, id)}checkpoint.json`;
+export const checkpointKey = (t: string, id: string): string => `${jobPrefix(t, id)}checkpoint.bin`;
 /** AWS only: the Batch job id of the job's current submission (for TerminateJob). */
 export const batchKey = (t: string, id: string): string => `${jobPrefix(t, id)}batch.json`;
 export const artifactsPrefix = (t: string, id: string): string => `${jobPrefix(t, id)}artifacts/`;

@@ -27,10 +27,22 @@ export interface DataReader {
   readonly location?: string;
 }
 
-/** Periodic state for resuming a retried attempt (ROOT epochs, MAID iterations, FDR iterations). */
+/** Typed arrays a checkpoint carries in binary (large solver state: lifted variables, network weights). */
+export type CheckpointArrays = Record<string, Float64Array | Float32Array | Int32Array>;
+
+export interface CheckpointData<T> {
+  meta: T;
+  arrays: CheckpointArrays;
+}
+
+/**
+ * Periodic state for resuming a retried attempt (ROOT epochs, MAID iterations, FDR iterations): `meta` is JSON,
+ * `arrays` are stored in binary. A save replaces the previous checkpoint atomically (a torn save is never loaded).
+ * Save every few seconds at most; the worker also keeps the latest one when the process is stopped.
+ */
 export interface Checkpointer {
-  load<T>(): Promise<T | undefined>;
-  save(state: unknown): Promise<void>;
+  load<T>(): Promise<CheckpointData<T> | undefined>;
+  save(meta: unknown, arrays?: CheckpointArrays): Promise<void>;
 }
 
 export interface RunContext {

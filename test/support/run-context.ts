@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '../../solvers/core/rng.js';
-import type { ArtifactInfo, RunContext } from '../../solvers/core/types.js';
+import type { ArtifactInfo, CheckpointData, RunContext } from '../../solvers/core/types.js';
 import type { ProgressPoint } from '../../shared/index.js';
 import { createKernels, type KernelChoice } from '../../solvers/kernels/registry.js';
 
@@ -54,10 +54,10 @@ export async function makeTestContext(opts: { seed?: number; backend?: KernelCho
     },
     checkpoint: {
       async load<T>() {
-        return checkpoints[checkpoints.length - 1] as T | undefined;
+        return checkpoints[checkpoints.length - 1] as CheckpointData<T> | undefined;
       },
-      async save(state) {
-        checkpoints.push(structuredClone(state));
+      async save(meta, arrays = {}) {
+        checkpoints.push(structuredClone({ meta, arrays }));
       },
     },
     now: () => Date.now(),
