@@ -10,12 +10,15 @@ import type { GpuRunner } from './runner.js';
 
 /** 1-D outputs index with float arithmetic on some devices: keep them below 2²⁴ elements. */
 const MAX_1D = 1 << 24;
+/** 2-D outputs run in 8×8 workgroups, at most 65 535 per axis (WebGPU's default limit). */
+const MAX_2D_AXIS = 65_535 * 8;
+const fits2d = (x: number, y: number) => x <= MAX_2D_AXIS && y <= MAX_2D_AXIS;
 
 export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Partial<Kernels> {
   const big = (work: number) => work >= minWork;
 
   function gemm(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, A: F64, B: F64, beta: number, C: F64): void {
-    if (!big(m * n * k) || m === 0 || n === 0 || k === 0 || alpha === 0) {
+    if (!big(m * n * k) || !fits2d(n, m) || m === 0 || n === 0 || k === 0 || alpha === 0) {
       cpu.gemm(tA, tB, m, n, k, alpha, A, B, beta, C);
       return;
     }
@@ -56,12 +59,12 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
 
   function grad(shape: readonly number[], u: F64, out: F64): void {
     const N = shape.reduce((a, b) => a * b, 1);
-    if (!big(N * shape.length) || N >= MAX_1D || N === 0) {
+    if (!big(N * shape.length) || N * shape.length >= MAX_1D || N === 0) {
       cpu.grad(shape, u, out);
       return;
     }
     const [n0, n1, n2, s0, s1] = padded(shape);
-    runner.run('grad', [N, shape.length], [u, n0, n1, n2, s0, s1], (r) => copyInto(shape.length * N, r, out));
+    runner.run('grad', [shape.length * N], [u, N, n0, n1, n2, s0, s1], (r) => copyInto(shape.length * N, r, out));
   }
 
   function div(shape: readonly number[], p: F64, out: F64): void {
@@ -79,12 +82,12 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
   }
 
   function conv2d(h: number, w: number, img: F64, ks: number, K: F64, out: F64): void {
-    if (!big(h * w * ks * ks) || h === 0 || w === 0) cpu.conv2d(h, w, img, ks, K, out);
+    if (!big(h * w * ks * ks) || !fits2d(w, h) || h === 0 || w === 0) cpu.conv2d(h, w, img, ks, K, out);
     else conv(h, w, img, ks, K, out, 1);
   }
 
   function conv2dAdjoint(h: number, w: number, img: F64, ks: number, K: F64, out: F64): void {
-    if (!big(h * w * ks * ks) || h === 0 || w === 0) cpu.conv2dAdjoint(h, w, img, ks, K, out);
+    if (!big(h * w * ks * ks) || !fits2d(w, h) || h === 0 || w === 0) cpu.conv2dAdjoint(h, w, img, ks, K, out);
     else conv(h, w, img, ks, K, out, -1);
   }
 
@@ -112,7 +115,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
   }
 
   function rbf(n: number, m: number, d: number, X: F64, Y: F64, lengthscale: number, s2: number, K: F64): void {
-    if (!big(n * m * d) || n === 0 || m === 0) {
+    if (!big(n * m * d) || !fits2d(m, n) || n === 0 || m === 0) {
       cpu.rbf(n, m, d, X, Y, lengthscale, s2, K);
       return;
     }
@@ -121,7 +124,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
   }
 
   function rbfMeanGrad(n: number, m: number, d: number, X: F64, Y: F64, alpha: F64, lengthscale: number, s2: number, G: F64): void {
-    if (!big(n * m * d) || n === 0 || m === 0 || d === 0) {
+    if (!big(n * m * d) || !fits2d(d, m) || n === 0 || m === 0 || d === 0) {
       cpu.rbfMeanGrad(n, m, d, X, Y, alpha, lengthscale, s2, G);
       return;
     }

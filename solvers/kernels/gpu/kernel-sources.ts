@@ -27,32 +27,41 @@ function gemvBody(this: T, A: Arr, x: Arr, len: number, sai: number, saj: number
   return s;
 }
 
-/** y0[i] = Σ_{p ∈ row i} values[p]·x[indices[p]]; output [rows]. */
+/** y0[i] = Σ_{p ∈ row i} values[p]·x[indices[p]]; output [rows]. An integer trip count (WGSL has no f32 ++). */
 function spmvBody(this: T, indptr: Arr, indices: Arr, values: Arr, x: Arr): number {
   const i = this.thread.x;
-  const end = indptr[i + 1];
+  const start = indptr[i];
+  const cnt = indptr[i + 1] - start;
   let s = 0;
-  for (let p = indptr[i]; p < end; p++) s += values[p] * x[indices[p]];
+  for (let q = 0; q < cnt; q++) s += values[start + q] * x[indices[start + q]];
   return s;
 }
 
 /**
  * Forward differences for a grid of up to 3 axes padded to (n0, n1, n2) with strides (s0, s1, s2 = 1); output
- * [N, d] (row k = axis k). Zero at the last index of each axis.
+ * [d·N], slot k·N + idx is axis k at cell idx (1-D, so large grids dispatch past the 65 535-workgroup limit).
+ * Zero at the last index of each axis.
  */
-function gradBody(this: T, u: Arr, n0: number, n1: number, n2: number, s0: number, s1: number): number {
-  const k = this.thread.y;
-  const idx = this.thread.x;
+function gradBody(this: T, u: Arr, N: number, n0: number, n1: number, n2: number, s0: number, s1: number): number {
+  const x = this.thread.x;
+  const k = Math.floor(x / N);
+  const idx = x - k * N;
   const i0 = Math.floor(idx / s0);
   const i1 = Math.floor((idx - i0 * s0) / s1);
   const i2 = idx - i0 * s0 - i1 * s1;
-  let r = 0;
-  if (k === 0) {
-    if (i0 < n0 - 1) r = u[idx + s0] - u[idx];
-  } else if (k === 1) {
-    if (i1 < n1 - 1) r = u[idx + s1] - u[idx];
+  let r = 0.0;
+  if (k < 0.5) {
+    if (i0 < n0 - 1) {
+      r = u[idx + s0] - u[idx];
+    }
+  } else if (k < 1.5) {
+    if (i1 < n1 - 1) {
+      r = u[idx + s1] - u[idx];
+    }
   } else {
-    if (i2 < n2 - 1) r = u[idx + 1] - u[idx];
+    if (i2 < n2 - 1) {
+      r = u[idx + 1] - u[idx];
+    }
   }
   return r;
 }
@@ -63,16 +72,28 @@ function divBody(this: T, p: Arr, d: number, N: number, n0: number, n1: number, 
   const i0 = Math.floor(idx / s0);
   const i1 = Math.floor((idx - i0 * s0) / s1);
   const i2 = idx - i0 * s0 - i1 * s1;
-  let r = 0;
-  if (i0 < n0 - 1) r += p[idx];
-  if (i0 > 0) r -= p[idx - s0];
+  let r = 0.0;
+  if (i0 < n0 - 1) {
+    r += p[idx];
+  }
+  if (i0 > 0) {
+    r -= p[idx - s0];
+  }
   if (d > 1) {
-    if (i1 < n1 - 1) r += p[N + idx];
-    if (i1 > 0) r -= p[N + idx - s1];
+    if (i1 < n1 - 1) {
+      r += p[N + idx];
+    }
+    if (i1 > 0) {
+      r -= p[N + idx - s1];
+    }
   }
   if (d > 2) {
-    if (i2 < n2 - 1) r += p[2 * N + idx];
-    if (i2 > 0) r -= p[2 * N + idx - 1];
+    if (i2 < n2 - 1) {
+      r += p[2 * N + idx];
+    }
+    if (i2 > 0) {
+      r -= p[2 * N + idx - 1];
+    }
   }
   return r;
 }
