@@ -64,7 +64,7 @@ export function decodePng(buf: Uint8Array): { w: number; h: number; channels: nu
 }
 
 /** PIL-style separable resample with the triangle filter (support scaled by the reduction factor). */
-function resample1d(src: Float64Array, n: number, m: number, stride: number, count: number, get: (i: number, k: number) => number, set: (i: number, k: number, v: number) => void): void {
+function resample1d(n: number, m: number, count: number, get: (i: number, k: number) => number, set: (i: number, k: number, v: number) => void): void {
   const scale = n / m;
   const fs = Math.max(scale, 1);
   const support = fs;
@@ -85,8 +85,6 @@ function resample1d(src: Float64Array, n: number, m: number, stride: number, cou
       set(j, k, s / wsum);
     }
   }
-  void src;
-  void stride;
 }
 
 /** Resize an RGB(A) image to s×s (bilinear, antialiased), then luma 601-2 rounded to 8 bits, divided by 255. */
@@ -96,11 +94,11 @@ export function kodakGrey(png: Uint8Array, s: number): GreyImage {
   const ch = Math.min(channels, 3);
   // PIL resizes each 8-bit band, rounding after each pass.
   const tmp = new Float64Array(h * s * ch);
-  resample1d(tmp, w, s, 0, h * ch, (i, k) => pixels[Math.floor(k / ch) * w * channels + i * channels + (k % ch)], (j, k, v) => {
+  resample1d(w, s, h * ch, (i, k) => pixels[Math.floor(k / ch) * w * channels + i * channels + (k % ch)], (j, k, v) => {
     tmp[Math.floor(k / ch) * s * ch + j * ch + (k % ch)] = Math.min(255, Math.max(0, Math.round(v)));
   });
   const rgb = new Float64Array(s * s * ch);
-  resample1d(tmp, h, s, 0, s * ch, (i, k) => tmp[i * s * ch + k], (j, k, v) => {
+  resample1d(h, s, s * ch, (i, k) => tmp[i * s * ch + k], (j, k, v) => {
     rgb[j * s * ch + k] = Math.min(255, Math.max(0, Math.round(v)));
   });
   for (let i = 0; i < s * s; i++) {
