@@ -6,13 +6,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { PreconditionFailedError, type Body, type GetResult, type ListOptions, type ListResult, type ObjectInfo, type ObjectStore, type PutOptions } from '../../shared/index.js';
+import { InvalidKeySegmentError, PreconditionFailedError, type Body, type GetResult, type ListOptions, type ListResult, type ObjectInfo, type ObjectStore, type PutOptions } from '../../shared/index.js';
 
 const KEY_RE = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
-export class InvalidKeyError extends Error {
+/** A key this store cannot hold; a kind of InvalidKeySegmentError, so the API answers 404 (not 500) for it. */
+export class InvalidKeyError extends InvalidKeySegmentError {
   constructor(key: string) {
-    super(`invalid store key: ${JSON.stringify(key).slice(0, 100)}`);
+    super('store key', String(key));
     this.name = 'InvalidKeyError';
   }
 }
