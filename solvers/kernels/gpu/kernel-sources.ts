@@ -2,7 +2,8 @@
  * @module gpu.js kernel bodies (float32) for the heavy ops, one thread per output element, written gather-style in
  * the gpu.js JavaScript subset (no closures; `this.thread`; Math.*). Index maps follow ops.ts and the float64
  * reference in ../cpu/ exactly; strides are passed as arguments so one kernel serves every transpose/axis case.
- * Outputs: 2-D [x = column, y = row] for matrix results, 1-D elsewhere.
+ * Outputs: 2-D [x = column, y = row] for matrix results, 1-D elsewhere. Integer quotients of 1-D indices are
+ * corrected by their remainder, since f32 division on GPUs is not correctly rounded.
  */
 /* biome-ignore-all lint/complexity/useArrowFunction: gpu.js parses `function` sources and needs `this` */
 import type { IKernelFunctionThis, KernelFunction } from 'gpu.js';
@@ -44,11 +45,20 @@ function spmvBody(this: T, indptr: Arr, indices: Arr, values: Arr, x: Arr): numb
  */
 function gradBody(this: T, u: Arr, N: number, n0: number, n1: number, n2: number, s0: number, s1: number): number {
   const x = this.thread.x;
-  const k = Math.floor(x / N);
+  // Integer quotients from f32 division, corrected by the remainder: WGSL's f32 division is not correctly
+  // rounded (41/41 may give 0.99999994), so a bare floor(a/b) can be one short.
+  let k = Math.floor(x / N);
+  if (x - k * N < 0) k -= 1;
+  if (x - k * N >= N) k += 1;
   const idx = x - k * N;
-  const i0 = Math.floor(idx / s0);
-  const i1 = Math.floor((idx - i0 * s0) / s1);
-  const i2 = idx - i0 * s0 - i1 * s1;
+  let i0 = Math.floor(idx / s0);
+  if (idx - i0 * s0 < 0) i0 -= 1;
+  if (idx - i0 * s0 >= s0) i0 += 1;
+  const rest = idx - i0 * s0;
+  let i1 = Math.floor(rest / s1);
+  if (rest - i1 * s1 < 0) i1 -= 1;
+  if (rest - i1 * s1 >= s1) i1 += 1;
+  const i2 = rest - i1 * s1;
   let r = 0.0;
   if (k < 0.5) {
     if (i0 < n0 - 1) {
@@ -69,9 +79,14 @@ function gradBody(this: T, u: Arr, N: number, n0: number, n1: number, n2: number
 /** Negative adjoint of gradBody: Σ_k p̃_k[i] − p̃_k[i − e_k]; p holds d blocks of N; output [N]. */
 function divBody(this: T, p: Arr, d: number, N: number, n0: number, n1: number, n2: number, s0: number, s1: number): number {
   const idx = this.thread.x;
-  const i0 = Math.floor(idx / s0);
-  const i1 = Math.floor((idx - i0 * s0) / s1);
-  const i2 = idx - i0 * s0 - i1 * s1;
+  let i0 = Math.floor(idx / s0);
+  if (idx - i0 * s0 < 0) i0 -= 1;
+  if (idx - i0 * s0 >= s0) i0 += 1;
+  const rest = idx - i0 * s0;
+  let i1 = Math.floor(rest / s1);
+  if (rest - i1 * s1 < 0) i1 -= 1;
+  if (rest - i1 * s1 >= s1) i1 += 1;
+  const i2 = rest - i1 * s1;
   let r = 0.0;
   if (i0 < n0 - 1) {
     r += p[idx];
@@ -119,7 +134,9 @@ function convBody(this: T, img: Arr, K: Arr, h: number, w: number, ks: number, s
 /** Ball projection, one thread per component: v·min(1, r/|v|); output [n·dim]. */
 function ballBody(this: T, v: Arr, dim: number, r: number): number {
   const x = this.thread.x;
-  const i = Math.floor(x / dim);
+  let i = Math.floor(x / dim);
+  if (x - i * dim < 0) i -= 1;
+  if (x - i * dim >= dim) i += 1;
   let s = 0;
   for (let c = 0; c < dim; c++) s += v[i * dim + c] * v[i * dim + c];
   let f = 1;
@@ -133,8 +150,11 @@ function ballBody(this: T, v: Arr, dim: number, r: number): number {
  */
 function parabolaBody(this: T, X: Arr, t: Arr, b: Arr, dim: number, a: number): number {
   const slot = this.thread.x;
-  const i = Math.floor(slot / (dim + 1));
-  const c = slot - i * (dim + 1);
+  const w1 = dim + 1;
+  let i = Math.floor(slot / w1);
+  if (slot - i * w1 < 0) i -= 1;
+  if (slot - i * w1 >= w1) i += 1;
+  const c = slot - i * w1;
   let s = 0;
   for (let q = 0; q < dim; q++) s += X[i * dim + q] * X[i * dim + q];
   const ti = t[i];
