@@ -5,11 +5,13 @@
 import e0 from './bcd.label-propagation.json' with { type: 'json' };
 import e1 from './bcd.lasso.json' with { type: 'json' };
 import e2 from './bcd.least-squares.json' with { type: 'json' };
-import e3 from './fdr.grid.json' with { type: 'json' };
-import e4 from './fdr.samples.json' with { type: 'json' };
-import e5 from './root.benchmark.json' with { type: 'json' };
-import e6 from './root.categorical.json' with { type: 'json' };
-import e7 from './root.continuous.json' with { type: 'json' };
+import e3 from './bilevel.quadratic.json' with { type: 'json' };
+import e4 from './bilevel.tv-denoising.json' with { type: 'json' };
+import e5 from './fdr.grid.json' with { type: 'json' };
+import e6 from './fdr.samples.json' with { type: 'json' };
+import e7 from './root.benchmark.json' with { type: 'json' };
+import e8 from './root.categorical.json' with { type: 'json' };
+import e9 from './root.continuous.json' with { type: 'json' };
 
 export interface Example {
   name: string;
@@ -21,9 +23,11 @@ export const EXAMPLES: Example[] = [
   { name: 'bcd.label-propagation', solver: 'bcd', spec: e0 },
   { name: 'bcd.lasso', solver: 'bcd', spec: e1 },
   { name: 'bcd.least-squares', solver: 'bcd', spec: e2 },
-  { name: 'fdr.grid', solver: 'fdr', spec: e3 },
-  { name: 'fdr.samples', solver: 'fdr', spec: e4 },
-  { name: 'root.benchmark', solver: 'root', spec: e5 },
-  { name: 'root.categorical', solver: 'root', spec: e6 },
-  { name: 'root.continuous', solver: 'root', spec: e7 },
+  { name: 'bilevel.quadratic', solver: 'bilevel', spec: e3 },
+  { name: 'bilevel.tv-denoising', solver: 'bilevel', spec: e4 },
+  { name: 'fdr.grid', solver: 'fdr', spec: e5 },
+  { name: 'fdr.samples', solver: 'fdr', spec: e6 },
+  { name: 'root.benchmark', solver: 'root', spec: e7 },
+  { name: 'root.categorical', solver: 'root', spec: e8 },
+  { name: 'root.continuous', solver: 'root', spec: e9 },
 ];
