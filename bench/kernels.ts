@@ -64,7 +64,8 @@ export const bench: BenchFn = async ({ quick, args }) => {
   }
   const adapter = await probeWebGpu();
   if (adapter !== null) {
-    const K = await createGpuKernels({ mode: 'webgpu' });
+    // minWork 0: every op through the GPU, to time the kernels themselves (by default streaming ops stay on the CPU).
+    const K = await createGpuKernels({ mode: 'webgpu', minWork: 0 });
     backends.push({ name: K.info.device, K, precision: 'float32', slow: false });
   }
   const notes = [

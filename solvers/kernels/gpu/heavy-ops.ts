@@ -14,8 +14,20 @@ const MAX_1D = 1 << 24;
 const MAX_2D_AXIS = 65_535 * 8;
 const fits2d = (x: number, y: number) => x <= MAX_2D_AXIS && y <= MAX_2D_AXIS;
 
-export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Partial<Kernels> {
-  const big = (work: number) => work >= minWork;
+/**
+ * CPU-fallback thresholds: `compute` for ops with many flops per element moved (GEMM, RBF blocks, dense layers,
+ * conv2d with 7×7 or larger filters), `memory` for streaming ops (GEMV, SpMV, grad/div, small convolutions,
+ * projections), whose cost on a GPU behind host-resident arrays is the transfer.
+ */
+export interface WorkThresholds {
+  compute: number;
+  memory: number;
+}
+
+export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: WorkThresholds): Partial<Kernels> {
+  const big = (work: number) => work >= minWork.compute;
+  const bigMem = (work: number) => work >= minWork.memory;
+  const bigConv = (work: number, ks: number) => (ks >= 7 ? big(work) : bigMem(work));
 
   function gemm(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, A: F64, B: F64, beta: number, C: F64): void {
     if (!big(m * n * k) || !fits2d(n, m) || m === 0 || n === 0 || k === 0 || alpha === 0) {
@@ -33,7 +45,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
 
   function gemv(trans: boolean, m: number, n: number, alpha: number, A: F64, x: F64, beta: number, y: F64): void {
     const rows = trans ? n : m;
-    if (!big(m * n) || rows >= MAX_1D || m === 0 || n === 0) {
+    if (!bigMem(m * n) || rows >= MAX_1D || m === 0 || n === 0) {
       cpu.gemv(trans, m, n, alpha, A, x, beta, y);
       return;
     }
@@ -43,7 +55,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
 
   function spmv(trans: boolean, S: Csr, alpha: number, x: F64, beta: number, y: F64): void {
     // The transposed product is a scatter; gather-style it needs CSC, so it stays on the CPU.
-    if (trans || !big(S.indptr[S.rows]) || S.rows >= MAX_1D || S.rows === 0) {
+    if (trans || !bigMem(S.indptr[S.rows]) || S.rows >= MAX_1D || S.rows === 0) {
       cpu.spmv(trans, S, alpha, x, beta, y);
       return;
     }
@@ -59,7 +71,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
 
   function grad(shape: readonly number[], u: F64, out: F64): void {
     const N = shape.reduce((a, b) => a * b, 1);
-    if (!big(N * shape.length) || N * shape.length >= MAX_1D || N === 0) {
+    if (!bigMem(N * shape.length) || N * shape.length >= MAX_1D || N === 0) {
       cpu.grad(shape, u, out);
       return;
     }
@@ -69,7 +81,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
 
   function div(shape: readonly number[], p: F64, out: F64): void {
     const N = shape.reduce((a, b) => a * b, 1);
-    if (!big(N * shape.length) || N >= MAX_1D || N === 0) {
+    if (!bigMem(N * shape.length) || N >= MAX_1D || N === 0) {
       cpu.div(shape, p, out);
       return;
     }
@@ -82,17 +94,17 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
   }
 
   function conv2d(h: number, w: number, img: F64, ks: number, K: F64, out: F64): void {
-    if (!big(h * w * ks * ks) || !fits2d(w, h) || h === 0 || w === 0) cpu.conv2d(h, w, img, ks, K, out);
+    if (!bigConv(h * w * ks * ks, ks) || !fits2d(w, h) || h === 0 || w === 0) cpu.conv2d(h, w, img, ks, K, out);
     else conv(h, w, img, ks, K, out, 1);
   }
 
   function conv2dAdjoint(h: number, w: number, img: F64, ks: number, K: F64, out: F64): void {
-    if (!big(h * w * ks * ks) || !fits2d(w, h) || h === 0 || w === 0) cpu.conv2dAdjoint(h, w, img, ks, K, out);
+    if (!bigConv(h * w * ks * ks, ks) || !fits2d(w, h) || h === 0 || w === 0) cpu.conv2dAdjoint(h, w, img, ks, K, out);
     else conv(h, w, img, ks, K, out, -1);
   }
 
   function projectBall(n: number, dim: number, r: number, v: F64): void {
-    if (!big(n * dim) || n * dim >= MAX_1D || n * dim === 0) {
+    if (!bigMem(n * dim) || n * dim >= MAX_1D || n * dim === 0) {
       cpu.projectBall(n, dim, r, v);
       return;
     }
@@ -101,7 +113,7 @@ export function heavyOps(runner: GpuRunner, cpu: Kernels, minWork: number): Part
 
   function projectParabola(n: number, dim: number, a: number, x: F64, t: F64, b: F64): void {
     const len = n * (dim + 1);
-    if (!big(len) || len >= MAX_1D || n === 0) {
+    if (!bigMem(len) || len >= MAX_1D || n === 0) {
       cpu.projectParabola(n, dim, a, x, t, b);
       return;
     }
