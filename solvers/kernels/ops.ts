@@ -68,6 +68,7 @@ export interface Kernels {
   /**
    * FDR parabola projection (specs/fdr.md §1.3), per element i of n: project (x_i, t_i) ∈ R^dim × R onto
    * {(x, t) : t ≥ a·|x|² − b_i} with a = `a`, b_i = `b[i]`; x has dim components stored as x[i·dim + c].
+   * The spec's set {y ≥ |x|²/4 − c} is a = 1/4, b_i = c[x,k]; any a > 0 is reduced to it by uniform scaling.
    */
   projectParabola(n: number, dim: number, a: number, x: F64, t: F64, b: F64): void;
 
