@@ -28,6 +28,29 @@ export function grad(shape: readonly number[], u: F64, out: F64): void {
     for (let i1 = 0; i1 < n1; i1++) {
       const base = i0 * s0 + i1 * s1;
       const e = base + n2 - 1;
+      if (d === 2 && i1 < n1 - 1) {
+        // interior row of a 2-D grid: both axes in one pass
+        for (let j = base; j < e; j++) {
+          const c = u[j];
+          out[o2 + j] = u[j + 1] - c;
+          out[j] = u[j + s1] - c;
+        }
+        out[o2 + e] = 0;
+        out[e] = u[e + s1] - u[e];
+        continue;
+      }
+      if (d === 3 && i1 < n1 - 1 && i0 < n0 - 1) {
+        for (let j = base; j < e; j++) {
+          const c = u[j];
+          out[o2 + j] = u[j + 1] - c;
+          out[o1 + j] = u[j + s1] - c;
+          out[j] = u[j + s0] - c;
+        }
+        out[o2 + e] = 0;
+        out[o1 + e] = u[e + s1] - u[e];
+        out[e] = u[e + s0] - u[e];
+        continue;
+      }
       for (let j = base; j < e; j++) out[o2 + j] = u[j + 1] - u[j];
       out[o2 + e] = 0;
       if (d >= 2) {
@@ -54,6 +77,19 @@ export function div(shape: readonly number[], p: F64, out: F64): void {
     for (let i1 = 0; i1 < n1; i1++) {
       const base = i0 * s0 + i1 * s1;
       const e = base + n2 - 1;
+      if (d === 2 && n2 > 1 && i1 > 0 && i1 < n1 - 1) {
+        // interior row of a 2-D grid: both axes in one pass
+        out[base] = p[o2 + base] + p[base] - p[base - s1];
+        for (let j = base + 1; j < e; j++) out[j] = p[o2 + j] - p[o2 + j - 1] + p[j] - p[j - s1];
+        out[e] = -p[o2 + e - 1] + p[e] - p[e - s1];
+        continue;
+      }
+      if (d === 3 && n2 > 1 && i1 > 0 && i1 < n1 - 1 && i0 > 0 && i0 < n0 - 1) {
+        out[base] = p[o2 + base] + p[o1 + base] - p[o1 + base - s1] + p[base] - p[base - s0];
+        for (let j = base + 1; j < e; j++) out[j] = p[o2 + j] - p[o2 + j - 1] + (p[o1 + j] - p[o1 + j - s1]) + (p[j] - p[j - s0]);
+        out[e] = -p[o2 + e - 1] + p[o1 + e] - p[o1 + e - s1] + p[e] - p[e - s0];
+        continue;
+      }
       // last axis: p̃[j] − p̃[j−1]
       if (n2 === 1) out[base] = 0;
       else {
