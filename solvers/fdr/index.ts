@@ -4,12 +4,15 @@
  * artifacts u.npy (float64) and jumpMask.npy (int32).
  */
 import { fdrLiftedBytes, fdrSpecSchema, type FdrSpec } from '../../shared/index.js';
+import { availableParallelism } from 'node:os';
 import { HistoryRecorder, type RunContext, type Solver, type SolverOutput } from '../core/index.js';
 import { cpuLiftedSolve, fitLifted, type FitParams, type LiftedSolve } from './fit.js';
 import { gridProblem, type Gridded } from './gridding.js';
-import { liftedSteps, type LiftedStop } from './lifted.js';
+import { FdrCheckpointer, fingerprint, type FdrJobState } from './checkpoint.js';
+import { liftedSteps, pairCount, type LiftedSnapshot, type LiftedStop } from './lifted.js';
 import { jumpSizes } from './recover.js';
 import { resources } from './resources.js';
+import { runSurePool } from './sure-pool.js';
 import { drawProbes, estimateNoise, evaluateCandidate, pickCandidate, sureCandidates, type SureRow } from './sure.js';
 
 async function chooseSolve(ctx: RunContext): Promise<LiftedSolve> {
@@ -25,7 +28,25 @@ function countStats(g: Gridded): { min: number; median: number; max: number; emp
   return { min: c[0], median, max: c[n - 1], empty: c.filter((v) => v === 0).length };
 }
 
-export async function runFdr(spec: FdrSpec, ctx: RunContext, solveOverride?: LiftedSolve): Promise<SolverOutput> {
+/** Internal knobs (tests, bench): a lifted back-end, the SURE thread count, the checkpoint interval. */
+export interface FdrRunOptions {
+  /** Lifted back-end (default: float64 CPU, or the gpu.js pipeline on a GPU context); forces sequential SURE. */
+  solve?: LiftedSolve;
+  /** SURE worker threads (1 = sequential); default: see defaultSureWorkers. */
+  sureWorkers?: number;
+  checkpointIntervalMs?: number;
+}
+
+/** Per-iteration pair updates (N·P·d) below which worker threads cost more than they save. */
+export const SURE_PARALLEL_MIN_WORK = 20_000;
+
+/** os.availableParallelism() threads for CPU SURE on problems big enough to pay for thread start-up, else 1. */
+export function defaultSureWorkers(workPerIteration: number, customSolve: boolean): number {
+  if (customSolve || workPerIteration < SURE_PARALLEL_MIN_WORK) return 1;
+  return availableParallelism();
+}
+
+export async function runFdr(spec: FdrSpec, ctx: RunContext, run: FdrRunOptions = {}): Promise<SolverOutput> {
   const t0 = ctx.now();
   const options = spec.options;
   const g = gridProblem(spec.problem, options);
@@ -55,7 +76,7 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, solveOverride?: Lif
     };
   }
 
-  const solve = solveOverride ?? (await chooseSolve(ctx));
+  const solve = run.solve ?? (await chooseSolve(ctx));
   const base: Omit<FitParams, 'lambda' | 'nu'> = {
     shape: g.shape,
     h: g.h,
@@ -68,34 +89,58 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, solveOverride?: Lif
   let nu = typeof options.nu === 'number' ? options.nu : Number.NaN;
   let sureOut: Record<string, unknown> | null = null;
   let cancelled = false;
+  const useSure = options.lambda === 'sure' || options.nu === 'sure';
+  // Probes and candidates come from forks of ctx.rng: the same on every attempt and in every worker thread.
+  const probes = useSure ? drawProbes(g, options.sure.probes, options.variant, ctx.rng.fork(1)) : [];
+  const cands = useSure ? sureCandidates(options, ctx.rng.fork(2)) : [];
+  const ck = new FdrCheckpointer(ctx, fingerprint(JSON.stringify({ options, shape: g.shape, h: g.h, seed: ctx.rng.seed }), [g.f]), run.checkpointIntervalMs);
+  const state: FdrJobState = (await ck.load(cands.length)) ?? { rows: cands.map(() => null), partial: new Map() };
 
-  if (options.lambda === 'sure' || options.nu === 'sure') {
+  if (useSure) {
     const noise = estimateNoise(g, options);
-    const probes = drawProbes(g, options.sure.probes, options.variant, ctx.rng.fork(1));
-    const cands = sureCandidates(options, ctx.rng.fork(2));
-    const rows: SureRow[] = [];
-    for (let c = 0; c < cands.length; c++) {
-      const row = await evaluateCandidate(cands[c], {
+    const solveOpts = { maxIterations: options.maxIterations, tolerance: options.tolerance, signal: ctx.signal, now: ctx.now };
+    const onMeasure = (c: number, iteration: number, measure: number) => ctx.progress({ iteration, measure, elapsedMs: elapsed(), phase: 'sure', candidate: c });
+    const todo = state.rows.filter((r) => r === null).length;
+    const threads = Math.min(run.sureWorkers ?? defaultSureWorkers(g.N * pairCount(L) * g.d, run.solve !== undefined || ctx.kernels.info.backend === 'gpu'), todo);
+    if (state.final) {
+      // SURE finished on an earlier attempt.
+    } else if (threads >= 2) {
+      cancelled = await runSurePool({
+        cands,
         g,
         base,
         probes,
         epsilon: options.sure.epsilon,
         noise,
-        solve,
-        solveOpts: {
-          maxIterations: options.maxIterations,
-          tolerance: options.tolerance,
-          signal: ctx.signal,
-          now: ctx.now,
-          onMeasure: (iteration, measure) => ctx.progress({ iteration, measure, elapsedMs: elapsed(), phase: 'sure', candidate: c }),
-        },
+        maxIterations: options.maxIterations,
+        tolerance: options.tolerance,
+        workers: threads,
+        signal: ctx.signal,
+        state,
+        checkpoint: ck,
+        onMeasure,
       });
-      rows.push(row);
-      if (ctx.signal.aborted) {
-        cancelled = true;
-        break;
+    } else {
+      for (let c = 0; c < cands.length && !cancelled; c++) {
+        if (state.rows[c]) continue;
+        const job = { g, base, probes, epsilon: options.sure.epsilon, noise, solve, solveOpts: { ...solveOpts, onMeasure: (it: number, m: number) => onMeasure(c, it, m) } };
+        const out = await evaluateCandidate(cands[c], job, {
+          resume: state.partial.get(c),
+          onBlock: async (take) => {
+            if (ck.due()) await ck.save({ ...state, partial: new Map([...state.partial, [c, take()]]) });
+          },
+        });
+        if (out.cancelled) {
+          state.partial.set(c, out.cancelled);
+          await ck.save(state);
+          cancelled = true;
+        } else {
+          state.rows[c] = out.row;
+          state.partial.delete(c);
+        }
       }
     }
+    const rows = state.rows.filter((r): r is SureRow => r !== null);
     const best = rows.length > 0 ? pickCandidate(rows) : 0;
     if (rows.length > 0) {
       lambda = rows[best].lambda;
@@ -125,17 +170,27 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, solveOverride?: Lif
   let J: Uint8Array = new Uint8Array(g.N);
   let measureFinal = Number.NaN;
   if (!cancelled && Number.isFinite(lambda) && Number.isFinite(nu)) {
+    const fin = state.final;
+    for (const p of fin?.history ?? []) history.push(p);
+    const finalState = (lifted: LiftedSnapshot | undefined): FdrJobState => ({ rows: state.rows, partial: new Map(), final: { lambda, nu, history: history.finish(), lifted } });
+    let stopped: LiftedSnapshot | undefined;
     const r = await fitLifted(g.f, { ...base, lambda, nu }, solve, {
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
       signal: ctx.signal,
       now: ctx.now,
+      resume: fin?.lifted,
       onMeasure: (iteration, measure) => {
         const p = { iteration, measure, elapsedMs: elapsed() };
         history.push(p);
         ctx.progress({ ...p, phase: 'final' });
       },
+      onBlock: async (take, stopNow) => {
+        if (stopNow) stopped = take();
+        else if (ck.due()) await ck.save(finalState(take()));
+      },
     });
+    if (r.stop === 'cancelled') await ck.save(finalState(stopped));
     stop = r.stop;
     iterations = r.iterations;
     u01 = r.u01;

@@ -348,14 +348,33 @@ function parabola(q: Float64Array, d: number, c: number): void {
 
 export type LiftedStop = 'converged' | 'max_iterations' | 'cancelled';
 
+/** Arrays of a lifted state snapshot (v, vprev, px, pt, s, mu; float64 on the CPU, float32 from the gpu.js pipeline). */
+export type LiftedArrays = Record<string, Float64Array | Float32Array>;
+
+/** The state of one lifted solve after `iteration` iterations (for checkpoint and resume). */
+export interface LiftedSnapshot {
+  iteration: number;
+  /** Last measure taken (NaN before the first). */
+  measure: number;
+  arrays: LiftedArrays;
+}
+
 export interface SolveOptions {
   maxIterations: number;
   tolerance: number;
-  signal?: AbortSignal;
+  /** An AbortSignal, or any flag object (the SURE worker threads read a shared flag). */
+  signal?: { readonly aborted: boolean };
   /** Clock for yielding and history (ms). */
   now?: () => number;
   /** Called at every measured iteration (it mod 10 = 0). */
   onMeasure?: (iteration: number, measure: number) => void;
+  /** Continue from this snapshot (same f and configuration) instead of the initial state. */
+  resume?: LiftedSnapshot;
+  /**
+   * Called after every block of 10 iterations (cancelled = false) and once when the signal stops the solve
+   * (cancelled = true, before returning); `take()` copies the current state. The callee decides whether to save.
+   */
+  onBlock?: (take: () => LiftedSnapshot, cancelled: boolean) => void | Promise<void>;
 }
 
 export interface SolveResult {
@@ -373,19 +392,37 @@ export interface LiftedIterator {
   advance?(count: number): void;
   /** Current v (float64 copy or view). */
   readV(): Float64Array;
+  /** Copies of the state arrays (for checkpoints). */
+  exportState?(): LiftedArrays;
+  /** Replaces the state by arrays from exportState (same f and configuration). */
+  importState?(arrays: LiftedArrays): void;
 }
 
 /**
  * Stopping rule of §2.2: the measure is taken at it mod 10 = 0 (it 0-based); converged when ≤ tol, with
- * iterations = it + 1. Yields to the event loop about every 200 ms so that the abort signal can fire.
+ * iterations = it + 1. Yields to the event loop about every 200 ms so that the abort signal can fire. Resumes from
+ * `opts.resume` (snapshots are only taken at block boundaries, so the measure schedule is unchanged).
  */
 export async function runLifted(iter: LiftedIterator, opts: SolveOptions): Promise<{ iterations: number; stop: LiftedStop; measureFinal: number }> {
   const now = opts.now ?? (() => performance.now());
   let it = 0;
-  let last = now();
   let measure = Number.NaN;
+  if (opts.resume) {
+    if (!iter.importState) throw new Error('this lifted back-end cannot resume from a snapshot');
+    iter.importState(opts.resume.arrays);
+    it = opts.resume.iteration;
+    measure = opts.resume.measure;
+  }
+  const take = (): LiftedSnapshot => {
+    if (!iter.exportState) throw new Error('this lifted back-end cannot export its state');
+    return { iteration: it, measure, arrays: iter.exportState() };
+  };
+  let last = now();
   while (it < opts.maxIterations) {
-    if (opts.signal?.aborted) return { iterations: it, stop: 'cancelled', measureFinal: measure };
+    if (opts.signal?.aborted) {
+      await opts.onBlock?.(take, true);
+      return { iterations: it, stop: 'cancelled', measureFinal: measure };
+    }
     // iteration `it` is a measured one (it mod 10 = 0): run it alone, then up to 9 unmeasured ones.
     measure = iter.iterate(1);
     opts.onMeasure?.(it, measure);
@@ -397,6 +434,7 @@ export async function runLifted(iter: LiftedIterator, opts: SolveOptions): Promi
       else iter.iterate(rest);
       it += rest;
     }
+    if (opts.onBlock && it < opts.maxIterations) await opts.onBlock(take, false);
     const t = now();
     if (t - last > 200) {
       last = t;
@@ -406,10 +444,33 @@ export async function runLifted(iter: LiftedIterator, opts: SolveOptions): Promi
   return { iterations: it, stop: 'max_iterations', measureFinal: measure };
 }
 
+const STATE_KEYS = ['v', 'vprev', 'px', 'pt', 's', 'mu'] as const;
+
+/** Copies of the float64 state arrays. */
+export function exportCpuState(state: LiftedState): LiftedArrays {
+  const out: LiftedArrays = {};
+  for (const k of STATE_KEYS) out[k] = state[k].slice();
+  return out;
+}
+
+/** Overwrites the state in place (lengths must match). */
+export function importCpuState(state: LiftedState, arrays: LiftedArrays): void {
+  for (const k of STATE_KEYS) {
+    const a = arrays[k];
+    if (!a || a.length !== state[k].length) throw new Error(`lifted snapshot: array ${k} is missing or has the wrong length`);
+    state[k].set(a);
+  }
+}
+
 /** Solves on the CPU in float64. */
 export async function solveLiftedCpu(f: Float64Array, cfg: LiftedConfig, opts: SolveOptions): Promise<SolveResult & { solver: CpuLiftedSolver }> {
   const solver = new CpuLiftedSolver(f, cfg);
-  const iter: LiftedIterator = { iterate: (k) => solver.iterate(k), readV: () => solver.state.v };
+  const iter: LiftedIterator = {
+    iterate: (k) => solver.iterate(k),
+    readV: () => solver.state.v,
+    exportState: () => exportCpuState(solver.state),
+    importState: (a) => importCpuState(solver.state, a),
+  };
   const r = await runLifted(iter, opts);
   return { ...r, v: solver.state.v, solver };
 }

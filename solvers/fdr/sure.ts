@@ -8,7 +8,7 @@ import type { FdrOptions } from '../../shared/spec/fdr.js';
 import type { Rng } from '../core/rng.js';
 import { fitLifted, type FitParams, type LiftedSolve } from './fit.js';
 import type { Gridded } from './gridding.js';
-import type { SolveOptions } from './lifted.js';
+import type { LiftedSnapshot, SolveOptions } from './lifted.js';
 import { nnDifferenceVariance, secondDifferenceVariance, waveletMadVariance } from './noise.js';
 
 export interface Candidate {
@@ -110,52 +110,103 @@ export interface SureRow {
   stop: string;
 }
 
+/** What one candidate needs of the gridded data (a worker thread rebuilds it from shared arrays). */
+export type CandidateGrid = Pick<Gridded, 'f' | 'N' | 'counts' | 'yRange'>;
+
 export interface CandidateJob {
-  g: Gridded;
+  g: CandidateGrid;
   base: Omit<FitParams, 'lambda' | 'nu'>;
   probes: Float64Array[];
   epsilon: number;
-  noise: NoiseEstimate;
+  noise: Pick<NoiseEstimate, 'value01' | 'cellVar'>;
   solve: LiftedSolve;
   solveOpts: SolveOptions;
 }
 
-/** One candidate: base solve + R perturbed solves, cold-started; returns its SURE row. */
-export async function evaluateCandidate(c: Candidate, job: CandidateJob): Promise<SureRow> {
+/**
+ * A candidate part-way (checkpoint/resume): `solve` is the solve in progress (0 base, r ≥ 1 probe r), with the
+ * iterations, the divergence sums of the probes already done, the base fit u0 (once solve ≥ 1) and the lifted
+ * state of the solve in progress (absent: it starts cold).
+ */
+export interface CandidateProgress {
+  solve: number;
+  its: number[];
+  divSum: number;
+  weighted: number;
+  baseStop: string;
+  u0?: Float64Array;
+  lifted?: LiftedSnapshot;
+}
+
+export type CandidateOutcome = { row: SureRow; cancelled?: undefined } | { cancelled: CandidateProgress; row?: undefined };
+
+export interface CandidateHooks {
+  resume?: CandidateProgress;
+  /** After every block of 10 iterations; `take()` copies the progress (lifted state included). */
+  onBlock?: (take: () => CandidateProgress) => void | Promise<void>;
+}
+
+/**
+ * One candidate: base solve + R perturbed solves, cold-started; returns its SURE row, or its progress when the
+ * signal stopped it. Resuming from a progress gives the same row bit for bit (same order of operations).
+ */
+export async function evaluateCandidate(c: Candidate, job: CandidateJob, hooks: CandidateHooks = {}): Promise<CandidateOutcome> {
   const { g, base, probes, epsilon, noise, solve, solveOpts } = job;
   const params: FitParams = { ...base, lambda: c.lambda, nu: c.nu };
   const f = g.f;
-  const u = await fitLifted(f, params, solve, solveOpts);
-  const its = [u.iterations];
-  const fr = new Float64Array(g.N);
+  const R = probes.length;
   const reference = base.variant === 'reference';
-  let divSum = 0;
-  let weighted = 0;
-  for (const b of probes) {
+  const prog: CandidateProgress = hooks.resume
+    ? { ...hooks.resume, its: hooks.resume.its.slice() }
+    : { solve: 0, its: [], divSum: 0, weighted: 0, baseStop: '' };
+  let stopped: LiftedSnapshot | undefined;
+  const optsFor = (resume: LiftedSnapshot | undefined): SolveOptions => ({
+    ...solveOpts,
+    resume,
+    onBlock: async (take, cancelled) => {
+      if (cancelled) stopped = take();
+      else if (hooks.onBlock) await hooks.onBlock(() => ({ ...prog, its: prog.its.slice(), lifted: take() }));
+    },
+  });
+  if (prog.solve === 0) {
+    const u = await fitLifted(f, params, solve, optsFor(prog.lifted));
+    if (u.stop === 'cancelled') return { cancelled: { ...prog, lifted: stopped } };
+    prog.its.push(u.iterations);
+    prog.baseStop = u.stop;
+    prog.u0 = u.u01;
+    prog.solve = 1;
+    prog.lifted = undefined;
+  }
+  const u0 = prog.u0 as Float64Array;
+  const fr = new Float64Array(g.N);
+  for (let r = prog.solve; r <= R; r++) {
+    const b = probes[r - 1];
     for (let x = 0; x < g.N; x++) {
       const t = f[x] + epsilon * b[x];
       fr[x] = reference ? (t < 0 ? 0 : t > 1 ? 1 : t) : t;
     }
-    const ur = await fitLifted(fr, params, solve, solveOpts);
-    its.push(ur.iterations);
+    const ur = await fitLifted(fr, params, solve, optsFor(prog.lifted));
+    if (ur.stop === 'cancelled') return { cancelled: { ...prog, its: prog.its.slice(), lifted: stopped } };
+    prog.its.push(ur.iterations);
     let dv = 0;
     let wd = 0;
     for (let x = 0; x < g.N; x++) {
       if (!reference && g.counts[x] === 0) continue;
-      const dx = b[x] * (ur.u01[x] - u.u01[x]);
+      const dx = b[x] * (ur.u01[x] - u0[x]);
       dv += dx;
       wd += noise.cellVar[x] * dx;
     }
-    divSum += dv / epsilon;
-    weighted += wd / epsilon;
+    prog.divSum += dv / epsilon;
+    prog.weighted += wd / epsilon;
+    prog.solve = r + 1;
+    prog.lifted = undefined;
   }
-  const R = probes.length;
-  const div = divSum / R;
+  const div = prog.divSum / R;
   let sure: number;
   if (reference) {
     const s2 = noise.value01;
     let mse = 0;
-    for (let x = 0; x < g.N; x++) mse += (f[x] - u.u01[x]) ** 2;
+    for (let x = 0; x < g.N; x++) mse += (f[x] - u0[x]) ** 2;
     mse /= g.N;
     sure = mse - s2 + (2 * s2 * div) / g.N;
   } else {
@@ -164,11 +215,11 @@ export async function evaluateCandidate(c: Candidate, job: CandidateJob): Promis
     for (let x = 0; x < g.N; x++) {
       if (g.counts[x] === 0) continue;
       nc++;
-      sum += (f[x] - u.u01[x]) ** 2 - noise.cellVar[x];
+      sum += (f[x] - u0[x]) ** 2 - noise.cellVar[x];
     }
-    sure = sum / nc + (2 / nc) * (weighted / R);
+    sure = sum / nc + (2 / nc) * (prog.weighted / R);
   }
-  return { lambda: c.lambda, nu: c.nu, sure: sure * g.yRange * g.yRange, divergence: div, iterations: its, stop: u.stop };
+  return { row: { lambda: c.lambda, nu: c.nu, sure: sure * g.yRange * g.yRange, divergence: div, iterations: prog.its, stop: prog.baseStop } };
 }
 
 /** Minimum SURE; ties → smaller λ, then larger ν. */

@@ -8,7 +8,7 @@
  * (≤ liftedBytes of shared/spec/fdr.ts).
  */
 import { GPU } from 'gpu.js';
-import { liftedSteps, pairCount, runLifted, type LiftedConfig, type LiftedIterator, type SolveOptions } from '../../fdr/lifted.js';
+import { liftedSteps, pairCount, runLifted, type LiftedArrays, type LiftedConfig, type LiftedIterator, type SolveOptions } from '../../fdr/lifted.js';
 import type { LiftedSolve, LiftedSolveResult } from '../../fdr/fit.js';
 
 type Tex = unknown;
@@ -324,6 +324,7 @@ export class GpuLiftedPipeline implements LiftedIterator {
   private vprev: Tex;
   private C: Tex[];
   private phase = 0;
+  private readonly Wc: number;
 
   constructor(f: Float64Array, cfg: LiftedConfig, mode: FdrGpuMode = 'cpu') {
     this.gpu = new GPU({ mode: mode as never });
@@ -383,6 +384,7 @@ export class GpuLiftedPipeline implements LiftedIterator {
     // exceeds it); smaller arrays are padded.
     const sizes = [N * P, N * L, N * (L + 1)];
     const Wc = Math.min(W_MAX, Math.max(...sizes));
+    this.Wc = Wc;
     const makeW = (fn: unknown, size: number, comp: number): Kernel => {
       const H = Math.ceil(size / Wc);
       const k = this.gpu.createKernel(fn as never, {
@@ -474,6 +476,42 @@ export class GpuLiftedPipeline implements LiftedIterator {
 
   readV(): Float64Array {
     return Float64Array.from(fromTex(this.v, this.sizeNL));
+  }
+
+  /** Float32 copies of v, vprev, p^x (interleaved x·L·d + k·d + j as on the CPU), p^t, s and μ (x·P·d + pair·d + j). */
+  exportState(): LiftedArrays {
+    const { N, L, d } = this;
+    const P = pairCount(L);
+    const inter = (tex: Tex[], K: number) => {
+      const out = new Float32Array(N * K * d);
+      for (let j = 0; j < d; j++) {
+        const a = fromTex(tex[j], N * K);
+        for (let i = 0; i < N * K; i++) out[i * d + j] = a[i];
+      }
+      return out;
+    };
+    return { v: fromTex(this.v, N * L), vprev: fromTex(this.vprev, N * L), px: inter(this.px, L), pt: fromTex(this.pt, N * L), s: inter(this.s, P), mu: inter(this.mu, P) };
+  }
+
+  /** Uploads a state from exportState (or the float64 CPU layout); C is recomputed from p^x. */
+  importState(a: LiftedArrays): void {
+    const { N, L, d, Wc } = this;
+    const P = pairCount(L);
+    const need = { v: N * L, vprev: N * L, px: N * L * d, pt: N * L, s: N * P * d, mu: N * P * d } as const;
+    for (const [k, n] of Object.entries(need)) if (!a[k] || a[k].length !== n) throw new Error(`lifted snapshot: array ${k} is missing or has the wrong length`);
+    const split = (src: ArrayLike<number>, K: number) =>
+      Array.from({ length: d }, (_, j) => {
+        const c = new Float32Array(N * K);
+        for (let i = 0; i < N * K; i++) c[i] = src[i * d + j];
+        return toRows(c, N * K, Wc);
+      });
+    this.v = toRows(a.v, N * L, Wc);
+    this.vprev = toRows(a.vprev, N * L, Wc);
+    this.px = split(a.px, L);
+    this.pt = toRows(a.pt, N * L, Wc);
+    this.s = split(a.s, P);
+    this.mu = split(a.mu, P);
+    this.C = Array.from({ length: d }, (_, j) => this.prefix[j](this.px[j]));
   }
 
   destroy(): void {
