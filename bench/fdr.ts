@@ -4,9 +4,11 @@
  * §4.1 (MSE at cell centres, Hausdorff of jump-cell centres to the circle, within-1-cell fraction, mean |size|)
  * next to the reference figures of §5.2 (113.9 s / 145.9 s on a loaded 2-core CPU). Without --quick, also a SURE
  * run (3×3 grid) at n = 5 000, the `reference` variant and the A6 timing at the reference's own iteration counts.
+ * SURE on worker threads: the same SURE job with 1 and 2 threads in this process (wall, speed-up, identical table).
  */
 import { fdrSpecSchema } from '../shared/index.js';
 import { createRng } from '../solvers/core/rng.js';
+import { availableParallelism } from 'node:os';
 import { runFdr } from '../solvers/fdr/index.js';
 import { makeTestContext } from '../test/support/run-context.js';
 import type { BenchFn, BenchTable } from './table.js';
@@ -58,7 +60,17 @@ function metrics(u: number[], mask: number[], jumps: { size: number }[], m: numb
   return { mse: se / (m * m), hausdorff: h, within, size, cells: centres.length };
 }
 
-async function run(n: number, variant: 'corrected' | 'reference', opts: { tolerance: number; maxIterations: number; sure?: boolean }) {
+interface RunOpts {
+  tolerance: number;
+  maxIterations: number;
+  sure?: boolean;
+  /** SURE threads (default: the solver's choice). */
+  workers?: number;
+  levels?: number;
+  points?: number;
+}
+
+async function run(n: number, variant: 'corrected' | 'reference', opts: RunOpts) {
   const { X, y } = disc(n, 0);
   const m = Math.floor(Math.sqrt(0.05 * n));
   const spec = fdrSpecSchema.parse({
@@ -68,17 +80,17 @@ async function run(n: number, variant: 'corrected' | 'reference', opts: { tolera
     options: {
       variant,
       resolution: m,
-      levels: 32,
+      levels: opts.levels ?? 32,
       lambda: opts.sure ? 'sure' : 50,
       nu: opts.sure ? 'sure' : 0.01,
       tolerance: opts.tolerance,
       maxIterations: opts.maxIterations,
-      sure: { search: { points: 3, lambda: [10, 200], nu: [0.002, 0.05] } },
+      sure: { search: { points: opts.points ?? 3, lambda: [10, 200], nu: [0.002, 0.05] } },
     },
   });
   const ctx = await makeTestContext({ backend: 'cpu' });
   const t0 = performance.now();
-  const out = await runFdr(spec, ctx);
+  const out = await runFdr(spec, ctx, { sureWorkers: opts.workers });
   const wall = (performance.now() - t0) / 1000;
   const u = (out.u as { data: number[] }).data;
   const mask = (out.jumpMask as { data: number[] }).data;
@@ -112,6 +124,30 @@ export const bench: BenchFn = async ({ quick }) => {
       ],
     },
   ];
+  let sureSeq: Awaited<ReturnType<typeof run>> | undefined;
+  {
+    // SURE on worker threads vs sequential, same job, same process.
+    const n = 5000;
+    const L = quick ? 16 : 32;
+    const points = quick ? 2 : 3;
+    // FDR_BENCH_THREADS="1,2,4": thread counts to compare (default 1 and 2); the first is the baseline.
+    const counts = (process.env.FDR_BENCH_THREADS ?? '1,2').split(',').map(Number).filter((k) => k >= 1);
+    const runs = [];
+    for (const k of counts) runs.push(await run(n, 'corrected', { tolerance: 5e-5, maxIterations: 15000, sure: true, workers: k, levels: L, points }));
+    const seq = runs[0];
+    if (counts[0] === 1) sureSeq = seq;
+    const table = (o: typeof seq) => JSON.stringify((o.out.sure as { table: unknown }).table) + JSON.stringify(o.out.u);
+    const its = (o: typeof seq) => (o.out.sure as { table: { iterations: number[] }[] }).table.reduce((a, r) => a + r.iterations.reduce((x, y) => x + y, 0), 0);
+    tables.push({
+      title: `fdr — SURE candidates on worker threads (corrected, ${points}×${points} grid, R 1, n ${n}, ${seq.m}²×${L})`,
+      columns: ['threads', 'wall s', 'SURE solve iterations', `speed-up vs ${counts[0]} thread(s)`, 'identical table and u'],
+      rows: runs.map((r, i) => [counts[i], r.wall, its(r), seq.wall / r.wall, table(r) === table(seq) ? 'yes' : 'NO']),
+      notes: [
+        `os.availableParallelism() = ${availableParallelism()}; wall = whole job (gridding, SURE, final fit, recovery); thread start-up (tsx in each thread) included.`,
+        `Candidates are independent: the ideal speed-up with k free cores is about min(k, ${points * points}) less the imbalance of the last candidates and the sequential final fit.`,
+      ],
+    });
+  }
   if (!quick) {
     const a6: (string | number | null)[][] = [];
     for (const n of [5000, 20000] as const) {
@@ -120,7 +156,7 @@ export const bench: BenchFn = async ({ quick }) => {
       a6.push([n, `${r.m}²×32`, its, r.wall, (1000 * r.wall) / its, REF[n].wall, r.wall / REF[n].wall]);
     }
     tables.push({ title: 'fdr — A6 timing at the reference iteration counts (reference variant, tolerance 0)', columns: ['n', 'grid×L', 'iterations', 'wall s', 'ms/it', 'ref wall s', 'ratio'], rows: a6 });
-    const s = await run(5000, 'corrected', { tolerance: 5e-5, maxIterations: 15000, sure: true });
+    const s = sureSeq ?? (await run(5000, 'corrected', { tolerance: 5e-5, maxIterations: 15000, sure: true, workers: 1 }));
     const sure = s.out.sure as { table: { lambda: number; nu: number; sure: number; iterations: number[] }[]; chosen: number; noiseVariance: { value: number } };
     tables.push({
       title: `fdr — SURE (corrected, 3×3 grid, R 1) at n 5 000: chose λ ${s.out.lambda}, ν ${s.out.nu}; σ̂² ${sure.noiseVariance.value.toExponential(3)} (true 2.5e-3)`,

@@ -38,7 +38,7 @@ export interface FdrRunOptions {
 }
 
 /** Per-iteration pair updates (N·P·d) below which worker threads cost more than they save. */
-export const SURE_PARALLEL_MIN_WORK = 20_000;
+export const SURE_PARALLEL_MIN_WORK = 100_000;
 
 /** os.availableParallelism() threads for CPU SURE on problems big enough to pay for thread start-up, else 1. */
 export function defaultSureWorkers(workPerIteration: number, customSolve: boolean): number {
