@@ -15,6 +15,7 @@ import {
   isJobId,
   isTerminal,
   keys,
+  readJson,
   validateSpec,
   UPLOAD_REF_PATTERN,
   type JobRecord,
@@ -78,6 +79,7 @@ export async function submitJob(input: SubmitInput, ctx: RequestContext, deps: D
   const jobs = new JobStore(deps.store);
   const id = deps.newId();
 
+  let idempotencyRecord: string | undefined;
   if (input.idempotencyKey !== undefined) {
     const key = input.idempotencyKey;
     if (key.length === 0 || key.length > 256) throw new InvalidRequestError('Idempotency-Key must be 1..256 characters');
@@ -86,16 +88,22 @@ export async function submitJob(input: SubmitInput, ctx: RequestContext, deps: D
     const recKey = keys.idempotencyKey(ctx.tenant, keyHash);
     const won = await deps.store.putIfAbsent(recKey, encodeJson({ jobId: id, bodyHash, createdAt: iso(deps) }));
     if (!won) {
-      const existing = await deps.store.get(recKey);
-      const rec = existing ? decodeJson<{ jobId: string; bodyHash: string }>(existing.body) : undefined;
+      const rec = (await readJson<{ jobId: string; bodyHash: string }>(deps.store, recKey))?.value;
       if (!rec) throw new ConflictError('idempotency record vanished; retry');
       if (rec.bodyHash !== bodyHash) throw new ConflictError('Idempotency-Key was already used with a different body');
       const status = await waitForStatus(jobs, ctx.tenant, rec.jobId, deps);
       return { status: 200, body: { id: rec.jobId, status: status?.status ?? 'queued', links: jobLinks(deps.baseUrl, rec.jobId) } };
     }
+    idempotencyRecord = recKey;
   }
 
-  await enforceActiveCap(jobs, ctx.tenant, deps);
+  try {
+    await enforceActiveCap(jobs, ctx.tenant, deps);
+  } catch (e) {
+    // a refused submit must not leave the key bound to a job that was never created
+    if (idempotencyRecord) await deps.store.delete(idempotencyRecord).catch(() => {});
+    throw e;
+  }
   const status: JobStatus = {
     id,
     tenant: ctx.tenant,
@@ -108,7 +116,14 @@ export async function submitJob(input: SubmitInput, ctx: RequestContext, deps: D
     attempts: 0,
     maxAttempts: deps.limits.maxAttempts,
   };
-  if (!(await jobs.create(spec, status))) throw new ConflictError(`job id ${id} already exists`);
+  let created: boolean;
+  try {
+    created = await jobs.create(spec, status);
+  } catch (e) {
+    await discardPartialJob(deps, ctx.tenant, id, idempotencyRecord);
+    throw e;
+  }
+  if (!created) throw new ConflictError(`job id ${id} already exists`);
   try {
     await deps.queue.submit({ tenant: ctx.tenant, jobId: id, solver: spec.solver, resources });
   } catch (e) {
@@ -117,6 +132,18 @@ export async function submitJob(input: SubmitInput, ctx: RequestContext, deps: D
   }
   deps.log.info('job submitted', { tenant: ctx.tenant, jobId: id, solver: spec.solver });
   return { status: 202, body: { id, status: 'queued', links: jobLinks(deps.baseUrl, id) } };
+}
+
+/**
+ * A store write failed while a job was being created (e.g. a full disk): remove what was written, newest first, so
+ * no status is left without its listing entry (an invisible job that a restart would run) and a retry with the same
+ * Idempotency-Key creates the job instead of naming one that does not exist. Best effort.
+ */
+async function discardPartialJob(deps: Deps, tenant: string, id: string, idempotencyRecord: string | undefined): Promise<void> {
+  for (const key of [keys.activeJobKey(tenant, id), keys.jobIndexKey(tenant, id), keys.statusKey(tenant, id), keys.specKey(tenant, id), idempotencyRecord]) {
+    if (key) await deps.store.delete(key).catch((e: Error) => deps.log.error('could not discard a partly created job', { tenant, jobId: id, key, error: e.message }));
+  }
+  deps.log.error('job creation failed; partial documents discarded', { tenant, jobId: id });
 }
 
 /** A concurrent duplicate may see the idempotency record before the job's status exists: wait briefly. */

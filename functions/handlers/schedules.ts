@@ -6,6 +6,7 @@
  */
 import { Cron } from 'croner';
 import {
+  CorruptDocumentError,
   InvalidSpecError,
   NotFoundError,
   RateLimitedError,
@@ -178,7 +179,12 @@ export async function readAllSchedules(deps: Deps, tenant: string): Promise<Sche
     const page = await deps.store.list(prefix, { startAfter, limit: 1000 });
     for (const key of page.keys) {
       if (!key.endsWith('.json')) continue;
-      const got = await readJson<ScheduleRecord>(deps.store, key);
+      // one unreadable document must not hide the others (nor stop the scheduler): it is logged and skipped
+      const got = await readJson<ScheduleRecord>(deps.store, key).catch((e: unknown) => {
+        if (!(e instanceof CorruptDocumentError)) throw e;
+        deps.log.error('corrupt schedule document skipped', { tenant, key });
+        return undefined;
+      });
       if (got) out.push(got.value);
     }
     if (!page.next || page.keys.length === 0) break;
@@ -202,7 +208,11 @@ export async function getSchedule(id: string, ctx: RequestContext, deps: Deps): 
 
 /** DELETE /v1/schedules/{id} → 200 `{id, deleted: true}`; 404 when absent. */
 export async function deleteSchedule(id: string, ctx: RequestContext, deps: Deps): Promise<{ id: string; deleted: true }> {
-  const got = await readSchedule(deps, ctx.tenant, id);
+  // a corrupt document can still be deleted (that is how its owner gets rid of it)
+  const got = await readSchedule(deps, ctx.tenant, id).catch((e: unknown) => {
+    if (e instanceof CorruptDocumentError) return 'corrupt' as const;
+    throw e;
+  });
   if (!got) throw new NotFoundError(`no schedule ${id}`);
   await deps.store.delete(keys.scheduleKey(ctx.tenant, id));
   deps.log.info('schedule deleted', { tenant: ctx.tenant, scheduleId: id });

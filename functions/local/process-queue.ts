@@ -96,17 +96,20 @@ export class ProcessQueue implements JobQueue {
         try {
           const got = await this.jobs.readStatus(tenant, jobId);
           if (!got || isTerminal(got.status.status)) continue;
-          if (got.status.status === 'running') {
+          const wasRunning = got.status.status === 'running';
+          if (wasRunning) {
             const next = await this.jobs.apply(tenant, jobId, { type: 'requeue', reason: 'the service restarted while the job was running' }, iso);
             if (next.status !== 'queued') {
               failed++;
               continue;
             }
-            resumed++;
-          } else requeued++;
+          }
           const spec = await this.jobs.readSpec(tenant, jobId);
           if (!spec) throw new Error('spec.json missing');
           await this.submit({ tenant, jobId, solver: spec.solver, resources: resourcesFor(spec) });
+          // counted once submitted, so a job that fails below is counted only as failed
+          if (wasRunning) resumed++;
+          else requeued++;
         } catch (e) {
           failed++;
           this.o.log.error('recovery: job could not be requeued', { tenant, jobId, error: (e as Error).message });

@@ -6,9 +6,13 @@
  */
 import {
   ConflictError,
+  CorruptDocumentError,
   JobStore,
+  SOLVER_NAMES,
   SolverError,
+  isJobId,
   isTerminal,
+  ulidTimeMs,
   validateSpec,
   type JobSpec,
   type JobStatus,
@@ -45,7 +49,13 @@ export async function runJob(ref: { tenant: string; jobId: string }, deps: Worke
   const iso = () => new Date(deps.now()).toISOString();
   const log = (msg: string, f: Record<string, unknown> = {}) => deps.log.info(msg, { tenant, jobId, ...f });
 
-  const cur = await jobs.readStatus(tenant, jobId);
+  let cur: Awaited<ReturnType<JobStore['readStatus']>>;
+  try {
+    cur = await jobs.readStatus(tenant, jobId);
+  } catch (e) {
+    if (!(e instanceof CorruptDocumentError)) throw e;
+    return failCorrupt(jobs, ref, deps, e);
+  }
   if (!cur) {
     deps.log.error('worker: job not found', { tenant, jobId });
     return undefined;
@@ -163,6 +173,28 @@ export async function runJob(ref: { tenant: string; jobId: string }, deps: Worke
     deps.log.error('job failed', { tenant, jobId, ...error, stack: (e as Error)?.stack });
     return jobs.apply(tenant, jobId, { type: 'fail', error }, iso).catch(ignoreConflict(jobs, tenant, jobId));
   }
+}
+
+/** A status document that cannot be read: rewritten as `failed` with the reason (no transition can apply to it). */
+async function failCorrupt(jobs: JobStore, ref: { tenant: string; jobId: string }, deps: WorkerDeps, e: CorruptDocumentError): Promise<JobStatus> {
+  const { tenant, jobId } = ref;
+  const now = new Date(deps.now()).toISOString();
+  deps.log.error('worker: job status is corrupt; ending the job failed', { tenant, jobId, error: e.message });
+  const spec = await jobs.readSpec(tenant, jobId).catch(() => undefined);
+  const solver = SOLVER_NAMES.find((s) => s === spec?.solver) ?? 'bcd';
+  const status: JobStatus = {
+    id: jobId,
+    tenant,
+    solver,
+    status: 'failed',
+    createdAt: isJobId(jobId) ? new Date(ulidTimeMs(jobId)).toISOString() : now,
+    finishedAt: now,
+    attempts: 0,
+    maxAttempts: 1,
+    error: { code: 'corrupt_state', message: 'the job’s stored status could not be read; it was ended failed' },
+  };
+  await jobs.forceStatus(status);
+  return status;
 }
 
 class TimeoutError extends Error {

@@ -22,7 +22,10 @@ export function decodeJson<T = unknown>(b: Uint8Array): T {
 
 /** A stored document that cannot be parsed: the job it belongs to is reported failed, never silently dropped. */
 export class CorruptDocumentError extends Error {
-  constructor(key: string, cause: unknown) {
+  constructor(
+    readonly key: string,
+    cause: unknown,
+  ) {
     super(`stored document ${key} is corrupt`, { cause });
     this.name = 'CorruptDocumentError';
   }
