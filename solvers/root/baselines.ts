@@ -7,11 +7,21 @@ import type { Rng } from '../core/rng.js';
 import type { Dataset } from './dataset.js';
 import type { GpMean } from './gp.js';
 
-/** Runs `steps` ascent steps on rows x[Q×d] in place; returns the steps done (fewer when aborted). */
-export function gradientAscent(gp: GpMean, Q: number, x: Float64Array, steps: number, eta: number, aborted: () => boolean, onStep?: (s: number) => void): number {
+/** Runs `steps` ascent steps on rows x[Q×d] in place; resolves to the steps done (fewer when aborted). */
+export async function gradientAscent(
+  gp: GpMean,
+  Q: number,
+  x: Float64Array,
+  steps: number,
+  eta: number,
+  aborted: () => boolean,
+  onStep?: (s: number) => void,
+  pause?: () => Promise<void>,
+): Promise<number> {
   const d = gp.d;
   const G = new Float64Array(Q * d);
   for (let s = 0; s < steps; s++) {
+    if (pause) await pause();
     if (aborted()) return s;
     gp.gradient(Q, x, G);
     for (let k = 0; k < Q * d; k++) x[k] += eta * G[k];

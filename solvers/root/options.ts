@@ -11,6 +11,8 @@ import type { Dataset } from './dataset.js';
 export const W_TUNED = 0;
 export const REFERENCE_GUIDANCE = -1.5;
 export const GP_ROWS_AUTO = 15000;
+/** Rows of the base GP (`predicted`, GA's surrogate) on the CPU backend: a 2,000-row Cholesky takes seconds there. */
+export const BASE_GP_ROWS_CPU = 2000;
 export const LENGTHSCALE_SAMPLE = 2000;
 
 export interface ResolvedOptions extends Omit<RootOptions, 'lengthscale' | 'stepSize' | 'outputscale' | 'gpRows' | 'guidance'> {
@@ -21,6 +23,8 @@ export interface ResolvedOptions extends Omit<RootOptions, 'lengthscale' | 'step
   guidance: number;
   /** Whether the GP rows are a fresh subset every epoch (gpRows < n). */
   gpSubset: boolean;
+  /** Rows of the base GP (`predicted`, GA surrogate): gpRows, capped on the CPU backend (set by the solve loop). */
+  baseGpRows?: number;
 }
 
 /** Median heuristic on z-scored rows Z[n×d]. */

@@ -26,9 +26,9 @@ export function walkBuffers(maxStarts: number, d: number): WalkBuffers {
 
 /**
  * Walks P start rows (indices `starts` into X[·×d]) up and down g for `steps` steps of size `eta`; returns the kept
- * pairs, or undefined when `aborted()` became true between steps.
+ * pairs, or undefined when `aborted()` became true between steps; `pause` is awaited between steps.
  */
-export function walkPairs(
+export async function walkPairs(
   gp: GpMean,
   X: Float64Array,
   starts: ArrayLike<number>,
@@ -38,7 +38,8 @@ export function walkPairs(
   threshold: number,
   buf: WalkBuffers,
   aborted: () => boolean,
-): PairSet | undefined {
+  pause?: () => Promise<void>,
+): Promise<PairSet | undefined> {
   const d = gp.d;
   const W = buf.walkers.subarray(0, 2 * P * d);
   const G = buf.grads.subarray(0, 2 * P * d);
@@ -51,6 +52,7 @@ export function walkPairs(
   }
   const half = P * d;
   for (let s = 0; s < steps; s++) {
+    if (pause) await pause();
     if (aborted()) return undefined;
     gp.gradient(2 * P, W, G);
     for (let k = 0; k < half; k++) {

@@ -6,6 +6,7 @@
 import type { Resources, RootSpec } from '../../shared/index.js';
 import { parameterCount } from './bridge/mlp.js';
 import { defaultDim } from './dataset.js';
+import { BASE_GP_ROWS_CPU, GP_ROWS_AUTO } from './options.js';
 import { sampleCount, type SyntheticTask } from './tasks/synthetic.js';
 
 const MiB = 1024 * 1024;
@@ -20,24 +21,39 @@ export function problemSize(spec: RootSpec): { n: number; d: number } {
   return { n: Math.ceil(0.4 * sampleCount(p.task as SyntheticTask, dim)), d: dim };
 }
 
+/** Rows of the largest GP a job factorises: ROOT's training GPs, else the base GP (capped on the CPU backend). */
+export function largestGpRows(spec: RootSpec, n: number, gpu: boolean): number {
+  const o = spec.options;
+  const nGp = Math.min(n, o.gpRows === 'auto' ? GP_ROWS_AUTO : o.gpRows);
+  if (o.method === 'root') return nGp;
+  return gpu ? nGp : Math.min(nGp, BASE_GP_ROWS_CPU);
+}
+
+/**
+ * GPU: `method: root` unless `backend: cpu` (its per-epoch GP fits and walks are the heavy part, §8), and any method
+ * with `backend: gpu`. GA / random on `auto` run on the CPU, where the base GP is capped at BASE_GP_ROWS_CPU rows.
+ * Memory: Gram + factor 2·8·n_gp² + 64 MiB per 1M network parameters + data (offline X twice, walkers, pair pools).
+ */
 export function resources(spec: RootSpec): Resources {
   const o = spec.options;
   const { n, d } = problemSize(spec);
-  const nGp = Math.min(n, o.gpRows === 'auto' ? 15000 : o.gpRows);
-  const gpu = o.method === 'root' && spec.backend !== 'cpu';
+  const gpu = spec.backend !== 'cpu' && (o.method === 'root' || spec.backend === 'gpu');
+  const nGp = largestGpRows(spec, n, gpu);
   const params = o.method === 'root' ? parameterCount(d, o.hidden) : 0;
-  const memoryBytes = 2 * 8 * nGp * nGp + (64 * MiB * params) / 1e6 + 8 * n * d * 4 + 256 * MiB;
+  const P = Math.min(o.startPoints, n);
+  const pairBytes = o.method === 'root' ? 8 * 2 * d * (o.functionsPerEpoch * P * (1 + 0.1 * o.epochs) + 4 * P) : 0;
+  const dataBytes = 8 * n * (2 * d + 2) + 8 * nGp * (d + 1) + pairBytes;
+  const memoryBytes = 2 * 8 * nGp * nGp + (64 * MiB * params) / 1e6 + dataBytes + 256 * MiB;
   const memoryMiB = Math.ceil(memoryBytes / MiB / 256) * 256;
   let flops: number;
   if (o.method === 'root') {
-    const P = Math.min(o.startPoints, n);
     const fns = o.epochs * o.functionsPerEpoch;
     const gpFlops = fns * (nGp ** 3 / 3 + 2 * nGp * nGp + nGp * nGp * d + o.gradientSteps * 4 * 2 * P * nGp * d);
     const batches = (o.epochs * o.functionsPerEpoch * P * 0.9) / o.batchSize;
     const netFlops = batches * 3 * 2 * o.batchSize * params + o.samplingSteps * 2 * 2 * o.candidates * params;
     flops = gpFlops + netFlops;
   } else {
-    flops = nGp ** 3 / 3 + o.gradientSteps * 4 * o.candidates * nGp * d;
+    flops = nGp ** 3 / 3 + nGp * nGp * d + o.gradientSteps * 4 * o.candidates * nGp * d;
   }
   const rate = gpu ? 2e11 : 1e9;
   const timeoutS = Math.min(48 * 3600, Math.max(600, Math.ceil((3 * flops) / rate)));

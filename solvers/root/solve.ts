@@ -2,7 +2,9 @@
  * @module The `root` job (specs/root.md §2): load and encode the offline data, resolve presets, then run ROOT
  * (pairs → bridge training → guided skip sampling from the top-Q rows toward the target, D1–D3), the GA-on-GP baseline
  * or random designs; decode candidates, predict them with the base GP of epoch 0, score benchmarks with their oracle,
- * and write candidates / predictions / scores / the trained bridge as .npy artifacts.
+ * and write candidates / predictions / scores / the trained bridge as .npy artifacts. On the CPU backend the base GP
+ * uses at most BASE_GP_ROWS_CPU rows (a warning and `options.baseGpRows` say so). Cancelled ROOT runs with at least
+ * one trained epoch still sample candidates with the current EMA weights; cancelled GA returns its current points.
  */
 import type { RootSpec } from '../../shared/index.js';
 import { downsample, HistoryRecorder } from '../core/history.js';
@@ -13,10 +15,15 @@ import { type Dataset, decodeDesigns, encodeDesigns, loadDataset } from './datas
 import { GpMean, GpWorkspace } from './gp.js';
 import { unzscore, zscore } from './normalise.js';
 import { gpRowsFor, type Offline, prepareOffline } from './offline.js';
-import { type ResolvedOptions, resolveOptions } from './options.js';
+import { BASE_GP_ROWS_CPU, type ResolvedOptions, resolveOptions } from './options.js';
+import { rootSpecHash, RootCheckpointer } from './checkpoint.js';
+import { Pause } from './pause.js';
 import { scoreStats, TFBIND8_RANDOM128 } from './scores.js';
 import { Streams } from './streams.js';
 import { type RootTraining, trainRoot } from './train-root.js';
+
+/** Time allowed for sampling candidates after a cancel (the sampler is stopped at this deadline). */
+export const CANCEL_SAMPLING_MS = 20_000;
 
 export interface TargetInfo {
   value: number;
@@ -55,11 +62,21 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
   const o = resolveOptions(spec.options, ds, off.Z, () => streams.lengthscale());
   const { d } = off;
   const aborted = () => ctx.signal.aborted;
+  const pause = new Pause(() => ctx.now());
+  const warnings: string[] = [];
 
   // Base GP (ℓ0, σ²0, no perturbation) on the GP rows of epoch 0: GA's surrogate and `predicted` for every method.
-  const work = new GpWorkspace(o.gpRows);
-  const rows0 = gpRowsFor(off, o.gpRows, () => streams.gpSubset(0));
+  // CPU backend: the first BASE_GP_ROWS_CPU of those rows (a float64 JS Cholesky of 15,000 rows takes many minutes).
+  const cpu = ctx.kernels.info.backend === 'cpu';
+  const baseGpRows = cpu ? Math.min(o.gpRows, BASE_GP_ROWS_CPU) : o.gpRows;
+  if (baseGpRows < o.gpRows) {
+    warnings.push(`base GP (predicted${o.method === 'gradient-ascent' ? ', gradient-ascent surrogate' : ''}) fitted on ${baseGpRows} of the ${o.gpRows} epoch-0 GP rows on the CPU backend`);
+  }
+  o.baseGpRows = baseGpRows;
+  const work = new GpWorkspace(o.method === 'root' ? Math.max(o.gpRows, baseGpRows) : baseGpRows);
+  const rows0 = gpRowsFor(off, baseGpRows, () => streams.gpSubset(0));
   const gp0 = GpMean.fit(ctx.kernels, rows0.n, d, rows0.X, rows0.y, o.lengthscale, o.outputscale, o.gpNoise, work);
+  await pause.tick();
 
   const Qstart = o.candidates;
   const starts = off.order.subarray(0, Qstart);
@@ -70,31 +87,45 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
   let iterations = 0;
   let history: Record<string, unknown>[] = [];
   let Q = Qstart;
-  let designs: Float64Array;
+  let designs: Float64Array | undefined;
   let target: TargetInfo | undefined;
   let training: RootTraining | undefined;
 
   if (o.method === 'root') {
-    training = await trainRoot(off, o, streams, ctx, t0, work);
+    const ckpt = new RootCheckpointer(ctx, rootSpecHash(spec, ds));
+    training = await trainRoot(off, o, streams, ctx, t0, work, ckpt, pause);
     iterations = training.epochs;
     history = downsample(training.history.map((r) => ({ ...r })));
-    if (training.stop === 'cancelled') return cancelled(iterations, history, o);
     stop = training.stop;
+    if (stop === 'cancelled' && training.epochs === 0) return cancelled(iterations, history, o, warnings);
+    // After a cancel (before or during sampling) the sampler still runs, up to CANCEL_SAMPLING_MS after the abort.
+    let abortSeen: number | undefined;
+    const stopSampling = () => {
+      if (!ctx.signal.aborted) return false;
+      abortSeen ??= ctx.now();
+      return ctx.now() - abortSeen > CANCEL_SAMPLING_MS;
+    };
     target = resolveTarget(o, ds, off, training.lastMaxYHigh);
     const yStart = new Float64Array(Q);
     for (let i = 0; i < Q; i++) yStart[i] = off.yz[starts[i]];
     const yTarget = new Float64Array(Q).fill(target.z);
     // D1: corrected feeds (y_high = target, y_low = start ŷ) as in training; reference swaps the two slots.
     const [slotHigh, slotLow] = reference ? [yStart, yTarget] : [yTarget, yStart];
-    const x = sampleBridge(Q, d, startRows, slotHigh, slotLow, training.trainer.denoiser(), {
+    const x = await sampleBridge(Q, d, startRows, slotHigh, slotLow, training.trainer.denoiser(), {
       steps: o.samplingSteps,
       eta: o.samplerEta,
       guidance: o.guidance,
       rng: streams.sampler(),
-      aborted,
+      aborted: stopSampling,
+      pause: () => pause.tick(),
       onStep: (i) => ctx.progress({ iteration: iterations, objective: training?.trainer.lastLoss ?? null, measure: training?.validationLoss ?? null, elapsedMs: ctx.now() - t0, phase: 'sample', step: i }),
     });
-    if (!x) return cancelled(iterations, history, o);
+    if (ctx.signal.aborted) stop = 'cancelled';
+    if (!x) {
+      warnings.push(`cancelled: sampling did not finish within ${CANCEL_SAMPLING_MS / 1000} s, no candidates`);
+      return cancelled(iterations, history, o, warnings);
+    }
+    if (stop === 'cancelled') warnings.push(`cancelled after ${iterations} epoch(s): candidates sampled with the EMA weights of that point`);
     designs = decodeDesigns(ds, Q, unzscore(Q, d, x, off.xStats, x));
   } else if (o.method === 'gradient-ascent') {
     const x = Float64Array.from(startRows);
@@ -107,13 +138,25 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
       return off.yStats.mean + (off.yStats.std * s) / Q;
     };
     rec.push({ iteration: 0, meanPredicted: meanPred() });
-    iterations = gradientAscent(gp0, Q, x, o.gradientSteps, o.stepSize, aborted, (s) => {
-      const m = meanPred();
-      rec.push({ iteration: s, meanPredicted: m });
-      ctx.progress({ iteration: s, objective: m, elapsedMs: ctx.now() - t0, phase: 'ascent' });
-    });
+    iterations = await gradientAscent(
+      gp0,
+      Q,
+      x,
+      o.gradientSteps,
+      o.stepSize,
+      aborted,
+      (s) => {
+        const m = meanPred();
+        rec.push({ iteration: s, meanPredicted: m });
+        ctx.progress({ iteration: s, objective: m, elapsedMs: ctx.now() - t0, phase: 'ascent' });
+      },
+      () => pause.tick(),
+    );
     history = rec.finish();
-    if (iterations < o.gradientSteps) return cancelled(iterations, history, o);
+    if (iterations < o.gradientSteps) {
+      stop = 'cancelled';
+      warnings.push(`cancelled after ${iterations} of ${o.gradientSteps} gradient steps: candidates are the points reached`);
+    }
     designs = decodeDesigns(ds, Q, unzscore(Q, d, x, off.xStats, x));
   } else {
     const r = randomDesigns(ds, o.candidates, streams.random());
@@ -139,6 +182,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
     method: o.method,
     variant: o.variant,
     candidates: rows(Q, ds.width, designs, integer),
+    warnings,
     predicted: Array.from(predicted),
     offlineBest,
   };
@@ -155,6 +199,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
       finalLearningRate: tr.scheduler.lr,
       gpJitterRetries: training.jittered,
     };
+    if (training.resumedFrom) (out.training as Record<string, unknown>).resumedFrom = training.resumedFrom;
   }
   if (ds.benchmark) {
     const b = ds.benchmark;
@@ -202,6 +247,6 @@ function publicOptions(o: ResolvedOptions): Record<string, unknown> {
   return rest;
 }
 
-function cancelled(iterations: number, history: Record<string, unknown>[], o: ResolvedOptions): SolverOutput {
-  return { stop: 'cancelled', iterations, history, options: publicOptions(o) };
+function cancelled(iterations: number, history: Record<string, unknown>[], o: ResolvedOptions, warnings: string[]): SolverOutput {
+  return { stop: 'cancelled', iterations, history, options: publicOptions(o), warnings };
 }

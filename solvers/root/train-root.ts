@@ -2,15 +2,19 @@
  * @module The ROOT epoch loop (specs/root.md §2.1): per epoch, GP rows (all or a fresh subset), F synthetic functions
  * with perturbed (ℓ, σ²), up/down walks from a random order of the top-pool rows, pair filtering, the first ⌊0.1k⌋
  * kept pairs of each function to the growing validation pool, the rest shuffled into batches for the bridge; EMA
- * validation every 20 epochs and at the last epoch. Stops early on cancel or the time budget.
+ * validation every 20 epochs and at the last epoch. Stops early on cancel or the time budget. Checkpoints (at most
+ * every 30 s, at batch or epoch boundaries, and on cancel) hold the trainer, the validation pool and, inside an epoch,
+ * that epoch's pairs and batch order, so a resumed run is bit-identical to an uninterrupted one on the CPU backend.
  */
-import type { RunContext } from '../core/types.js';
-import { BridgeTrainer, type PairBatchSource } from './bridge/train.js';
+import type { CheckpointArrays, RunContext } from '../core/types.js';
+import { BridgeTrainer, type PairBatchSource, type TrainerScalars } from './bridge/train.js';
+import { fromJsonNumber, type JsonNumber, type RootCheckpointer, toJsonNumber } from './checkpoint.js';
 import { GpMean, type GpWorkspace } from './gp.js';
 import type { Offline } from './offline.js';
 import { gpRowsFor } from './offline.js';
 import type { ResolvedOptions } from './options.js';
 import { type PairSet, walkBuffers, walkPairs } from './pairs.js';
+import type { Pause } from './pause.js';
 import type { Streams } from './streams.js';
 
 export const VALIDATION_FRACTION = 0.1;
@@ -48,6 +52,22 @@ export class PairPool implements PairBatchSource {
     this.yHigh = g(this.yHigh, 1);
     this.yLow = g(this.yLow, 1);
   }
+  /** The first `count` pairs as standalone arrays (checkpoints). */
+  arrays(prefix: string, count = this.count): CheckpointArrays {
+    const d = this.d;
+    return {
+      [`${prefix}XHigh`]: this.xHigh.slice(0, count * d),
+      [`${prefix}XLow`]: this.xLow.slice(0, count * d),
+      [`${prefix}YHigh`]: this.yHigh.slice(0, count),
+      [`${prefix}YLow`]: this.yLow.slice(0, count),
+    };
+  }
+  /** Replaces the content with arrays written by `arrays(prefix)`. */
+  load(prefix: string, a: CheckpointArrays): void {
+    const yHigh = a[`${prefix}YHigh`] as Float64Array;
+    this.count = 0;
+    this.push({ count: yHigh.length, d: this.d, xHigh: a[`${prefix}XHigh`] as Float64Array, xLow: a[`${prefix}XLow`] as Float64Array, yHigh, yLow: a[`${prefix}YLow`] as Float64Array }, 0, yHigh.length);
+  }
   /** Appends pairs [from, to) of a set. */
   push(p: PairSet, from: number, to: number): void {
     const k = to - from;
@@ -82,9 +102,53 @@ export interface RootTraining {
   lastMaxYHigh: number;
   /** Number of GP factorisations that needed extra diagonal jitter. */
   jittered: number;
+  /** Where a loaded checkpoint put the run (epochs completed, batch offset inside the next epoch). */
+  resumedFrom?: { epochs: number; pairOffset: number };
 }
 
-export async function trainRoot(off: Offline, o: ResolvedOptions, streams: Streams, ctx: RunContext, t0: number, work: GpWorkspace): Promise<RootTraining> {
+interface EpochRecordJson extends Omit<EpochRecord, 'loss'> {
+  loss: JsonNumber;
+}
+
+/** JSON part of a training checkpoint (arrays: params, ema, grads, adamM, adamV, val*, and train*, order inside an epoch). */
+export interface TrainingMeta {
+  version: number;
+  hash: string;
+  /** Epochs completed. */
+  epochsDone: number;
+  /** True: inside epoch `epochsDone`, its pairs generated, batches before pair offset `from` trained. */
+  inEpoch: boolean;
+  from: number;
+  epochKept: number;
+  epochMaxYHigh: JsonNumber;
+  lossSum: JsonNumber;
+  nb: number;
+  trainer: Omit<TrainerScalars, 'lastLoss' | 'best'> & { lastLoss: JsonNumber; best: JsonNumber };
+  pairsPerEpoch: number[];
+  history: EpochRecordJson[];
+  validationLoss: JsonNumber;
+  lastMaxYHigh: JsonNumber;
+  jittered: number;
+}
+
+interface EpochCursor {
+  from: number;
+  kept: number;
+  maxYHigh: number;
+  lossSum: number;
+  nb: number;
+}
+
+export async function trainRoot(
+  off: Offline,
+  o: ResolvedOptions,
+  streams: Streams,
+  ctx: RunContext,
+  t0: number,
+  work: GpWorkspace,
+  ckpt: RootCheckpointer,
+  pause: Pause,
+): Promise<RootTraining> {
   const { d } = off;
   const trainer = new BridgeTrainer(
     ctx.kernels,
@@ -99,9 +163,10 @@ export async function trainRoot(off: Offline, o: ResolvedOptions, streams: Strea
   const starts = new Int32Array(P);
   const train = new PairPool(d, 1024);
   const val = new PairPool(d, 1024);
-  const pairsPerEpoch: number[] = [];
-  const history: EpochRecord[] = [];
+  let pairsPerEpoch: number[] = [];
+  let history: EpochRecord[] = [];
   const aborted = () => ctx.signal.aborted;
+  const tick = () => pause.tick();
   const overBudget = () => o.timeLimitS !== undefined && ctx.now() - t0 > o.timeLimitS * 1000;
   let validationLoss = Number.NaN;
   let lastMaxYHigh = Number.NEGATIVE_INFINITY;
@@ -109,58 +174,94 @@ export async function trainRoot(off: Offline, o: ResolvedOptions, streams: Strea
   let stop: RootTraining['stop'] = 'max_iterations';
   let epochs = 0;
   let order = new Int32Array(0);
+  let cursor: EpochCursor | undefined;
+  let resumedFrom: RootTraining['resumedFrom'];
 
-  for (let e = 0; e < o.epochs; e++) {
-    const rows = gpRowsFor(off, o.gpRows, () => streams.gpSubset(e));
-    const rng = streams.pairs(e);
-    train.clear();
-    let kept = 0;
-    let maxYHigh = Number.NEGATIVE_INFINITY;
-    for (let s = 0; s < o.functionsPerEpoch; s++) {
-      if (aborted()) return done('cancelled');
-      ctx.progress({ iteration: e, objective: trainer.lastLoss, measure: validationLoss, elapsedMs: ctx.now() - t0, phase: 'pairs', function: s, functions: o.functionsPerEpoch });
-      const ell = o.lengthscale + o.perturbation * (2 * rng.next() - 1);
-      const s2 = o.outputscale + o.perturbation * (2 * rng.next() - 1);
-      const gp = GpMean.fit(ctx.kernels, rows.n, d, rows.X, rows.y, ell, s2, o.gpNoise, work);
-      if (gp.noiseUsed > o.gpNoise) jittered++;
-      for (let i = 0; i < pool.length; i++) poolPerm[i] = pool[i];
-      rng.shuffle(poolPerm);
-      for (let i = 0; i < P; i++) starts[i] = poolPerm[i];
-      const pairs = walkPairs(gp, off.Z, starts, P, o.gradientSteps, o.stepSize, o.pairThreshold, buf, aborted);
-      if (!pairs) return done('cancelled');
-      const nVal = Math.floor(VALIDATION_FRACTION * pairs.count);
-      val.push(pairs, 0, nVal);
-      train.push(pairs, nVal, pairs.count);
-      for (let i = nVal; i < pairs.count; i++) if (pairs.yHigh[i] > maxYHigh) maxYHigh = pairs.yHigh[i];
-      kept += pairs.count;
+  const saved = await ckpt.load<TrainingMeta>();
+  if (saved) {
+    const { meta: m, arrays: a } = saved;
+    trainer.restore(
+      { ...m.trainer, lastLoss: fromJsonNumber(m.trainer.lastLoss), best: fromJsonNumber(m.trainer.best) },
+      { params: a.params as Float64Array, ema: a.ema as Float64Array, grads: a.grads as Float64Array, m: a.adamM as Float64Array, v: a.adamV as Float64Array },
+    );
+    val.load('val', a);
+    pairsPerEpoch = [...m.pairsPerEpoch];
+    history = m.history.map((r) => ({ ...r, loss: fromJsonNumber(r.loss) }));
+    validationLoss = fromJsonNumber(m.validationLoss);
+    lastMaxYHigh = fromJsonNumber(m.lastMaxYHigh);
+    jittered = m.jittered;
+    epochs = m.epochsDone;
+    if (m.inEpoch) {
+      train.load('train', a);
+      order = Int32Array.from(a.order as Int32Array);
+      cursor = { from: m.from, kept: m.epochKept, maxYHigh: fromJsonNumber(m.epochMaxYHigh), lossSum: fromJsonNumber(m.lossSum), nb: m.nb };
     }
-    pairsPerEpoch.push(kept);
-    if (train.count > 0) lastMaxYHigh = maxYHigh;
-    if (order.length < train.count) order = new Int32Array(Math.max(train.count, 2 * order.length));
+    resumedFrom = { epochs, pairOffset: cursor?.from ?? 0 };
+    ctx.log('root: resumed from checkpoint', resumedFrom);
+  }
+
+  for (let e = epochs; e < o.epochs; e++) {
+    const valAtStart = val.count;
+    const jitteredAtStart = jittered;
+    let c: EpochCursor;
+    if (cursor) {
+      c = cursor;
+      cursor = undefined;
+    } else {
+      c = { from: 0, kept: 0, maxYHigh: Number.NEGATIVE_INFINITY, lossSum: 0, nb: 0 };
+      const rows = gpRowsFor(off, o.gpRows, () => streams.gpSubset(e));
+      const rng = streams.pairs(e);
+      train.clear();
+      for (let s = 0; s < o.functionsPerEpoch; s++) {
+        await tick();
+        if (aborted()) return cancel(e, valAtStart, jitteredAtStart);
+        ctx.progress({ iteration: e, objective: trainer.lastLoss, measure: validationLoss, elapsedMs: ctx.now() - t0, phase: 'pairs', function: s, functions: o.functionsPerEpoch });
+        const ell = o.lengthscale + o.perturbation * (2 * rng.next() - 1);
+        const s2 = o.outputscale + o.perturbation * (2 * rng.next() - 1);
+        const gp = GpMean.fit(ctx.kernels, rows.n, d, rows.X, rows.y, ell, s2, o.gpNoise, work);
+        if (gp.noiseUsed > o.gpNoise) jittered++;
+        for (let i = 0; i < pool.length; i++) poolPerm[i] = pool[i];
+        rng.shuffle(poolPerm);
+        for (let i = 0; i < P; i++) starts[i] = poolPerm[i];
+        const pairs = await walkPairs(gp, off.Z, starts, P, o.gradientSteps, o.stepSize, o.pairThreshold, buf, aborted, tick);
+        if (!pairs) return cancel(e, valAtStart, jitteredAtStart);
+        const nVal = Math.floor(VALIDATION_FRACTION * pairs.count);
+        val.push(pairs, 0, nVal);
+        train.push(pairs, nVal, pairs.count);
+        for (let i = nVal; i < pairs.count; i++) if (pairs.yHigh[i] > c.maxYHigh) c.maxYHigh = pairs.yHigh[i];
+        c.kept += pairs.count;
+      }
+      pairsPerEpoch.push(c.kept);
+      if (train.count > 0) lastMaxYHigh = c.maxYHigh;
+      if (order.length < train.count) order = new Int32Array(Math.max(train.count, 2 * order.length));
+      const ord = order.subarray(0, train.count);
+      for (let i = 0; i < train.count; i++) ord[i] = i;
+      rng.shuffle(ord);
+    }
     const ord = order.subarray(0, train.count);
-    for (let i = 0; i < train.count; i++) ord[i] = i;
-    rng.shuffle(ord);
-    let lossSum = 0;
-    let nb = 0;
-    for (let from = 0; from < train.count; from += o.batchSize) {
-      if (aborted()) return done('cancelled');
-      const B = Math.min(o.batchSize, train.count - from);
-      lossSum += trainer.trainBatch(train, ord, from, B, (b) => streams.batch(b));
-      nb++;
-      ctx.progress({ iteration: e, objective: lossSum / nb, measure: validationLoss, elapsedMs: ctx.now() - t0, phase: 'train', batch: trainer.batches });
+    while (c.from < train.count) {
+      await tick();
+      if (aborted()) return cancelInEpoch(e, c);
+      const B = Math.min(o.batchSize, train.count - c.from);
+      c.lossSum += trainer.trainBatch(train, ord, c.from, B, (b) => streams.batch(b));
+      c.nb++;
+      c.from += B;
+      ctx.progress({ iteration: e, objective: c.lossSum / c.nb, measure: validationLoss, elapsedMs: ctx.now() - t0, phase: 'train', batch: trainer.batches });
+      if (ckpt.due()) await saveInEpoch(e, c);
     }
     const last = e === o.epochs - 1 || overBudget();
     let vl: number | undefined;
     if ((e + 1) % VALIDATION_EVERY === 0 || last) {
-      vl = trainer.validate(val, 64, (k) => streams.validation(k));
+      vl = await trainer.validate(val, 64, (k) => streams.validation(k), tick, aborted);
+      if (vl === undefined) return cancelInEpoch(e, c);
       if (Number.isFinite(vl)) validationLoss = vl;
     }
     epochs = e + 1;
-    const rec: EpochRecord = { iteration: e + 1, loss: nb > 0 ? lossSum / nb : Number.NaN, learningRate: trainer.scheduler.lr, pairsKept: kept, elapsedMs: ctx.now() - t0 };
+    const rec: EpochRecord = { iteration: e + 1, loss: c.nb > 0 ? c.lossSum / c.nb : Number.NaN, learningRate: trainer.scheduler.lr, pairsKept: c.kept, elapsedMs: ctx.now() - t0 };
     if (vl !== undefined && Number.isFinite(vl)) rec.validationLoss = vl;
     history.push(rec);
-    ctx.progress({ iteration: e + 1, objective: rec.loss, measure: validationLoss, elapsedMs: rec.elapsedMs, phase: 'train', learningRate: rec.learningRate, pairsKept: kept });
-    await Promise.resolve();
+    ctx.progress({ iteration: e + 1, objective: rec.loss, measure: validationLoss, elapsedMs: rec.elapsedMs, phase: 'train', learningRate: rec.learningRate, pairsKept: c.kept });
+    if (ckpt.due()) await saveEpochStart(e + 1, val.count, jittered);
     if (last && e < o.epochs - 1) {
       stop = 'budget';
       break;
@@ -169,6 +270,53 @@ export async function trainRoot(off: Offline, o: ResolvedOptions, streams: Strea
   return done(stop);
 
   function done(s: RootTraining['stop']): RootTraining {
-    return { stop: s, epochs, trainer, pairsPerEpoch, history, validationLoss, lastMaxYHigh, jittered };
+    const out: RootTraining = { stop: s, epochs, trainer, pairsPerEpoch, history, validationLoss, lastMaxYHigh, jittered };
+    if (resumedFrom) out.resumedFrom = resumedFrom;
+    return out;
+  }
+
+  async function cancel(e: number, valCount: number, jitteredAtStart: number): Promise<RootTraining> {
+    await saveEpochStart(e, valCount, jitteredAtStart);
+    return done('cancelled');
+  }
+
+  async function cancelInEpoch(e: number, c: EpochCursor): Promise<RootTraining> {
+    await saveInEpoch(e, c);
+    return done('cancelled');
+  }
+
+  function meta(epochsDone: number, inEpoch: boolean, c: EpochCursor, jit: number): Omit<TrainingMeta, 'version' | 'hash'> {
+    const sc = trainer.scalars();
+    return {
+      epochsDone,
+      inEpoch,
+      from: c.from,
+      epochKept: c.kept,
+      epochMaxYHigh: toJsonNumber(c.maxYHigh),
+      lossSum: toJsonNumber(c.lossSum),
+      nb: c.nb,
+      trainer: { ...sc, lastLoss: toJsonNumber(sc.lastLoss), best: toJsonNumber(sc.best) },
+      pairsPerEpoch: [...pairsPerEpoch],
+      history: history.map((r) => ({ ...r, loss: toJsonNumber(r.loss) })),
+      validationLoss: toJsonNumber(validationLoss),
+      lastMaxYHigh: toJsonNumber(lastMaxYHigh),
+      jittered: jit,
+    };
+  }
+
+  function trainerArrays(): CheckpointArrays {
+    return { params: trainer.params, ema: trainer.ema, grads: trainer.grads, adamM: trainer.m, adamV: trainer.v };
+  }
+
+  /** State at the start of epoch `epochsDone` (no pairs of it yet; the validation pool cut back to `valCount`). */
+  async function saveEpochStart(epochsDone: number, valCount: number, jit: number): Promise<void> {
+    const c = { from: 0, kept: 0, maxYHigh: Number.NEGATIVE_INFINITY, lossSum: 0, nb: 0 };
+    await ckpt.save(meta(epochsDone, false, c, jit), { ...trainerArrays(), ...val.arrays('val', valCount) });
+  }
+
+  /** State inside epoch e: its training pairs, their batch order and the batch cursor. */
+  async function saveInEpoch(e: number, c: EpochCursor): Promise<void> {
+    const arrays = { ...trainerArrays(), ...val.arrays('val'), ...train.arrays('train'), order: order.slice(0, train.count) };
+    await ckpt.save(meta(e, true, c, jittered), arrays);
   }
 }

@@ -18,10 +18,15 @@ export interface SamplerOptions {
   /** Checked between steps; when true the sampler stops and returns undefined. */
   aborted?: () => boolean;
   onStep?: (i: number, t: number) => void;
+  /** Awaited between steps (event-loop yields, see pause.ts). */
+  pause?: () => Promise<void>;
 }
 
-/** Translates Q rows of xT[Q×d] with conditions (yHigh, yLow); returns x̂0 of the final step (a new array). */
-export function sampleBridge(
+/**
+ * Translates Q rows of xT[Q×d] with conditions (yHigh, yLow); resolves to x̂0 of the final step (a new array), or
+ * undefined when aborted.
+ */
+export async function sampleBridge(
   Q: number,
   d: number,
   xT: Float64Array,
@@ -29,7 +34,7 @@ export function sampleBridge(
   yLow: Float64Array,
   f: Denoiser,
   opts: SamplerOptions,
-): Float64Array | undefined {
+): Promise<Float64Array | undefined> {
   const list = skipList(opts.steps);
   const n = Q * d;
   const x = Float64Array.from(xT.subarray(0, n));
@@ -39,6 +44,7 @@ export function sampleBridge(
   const zeros = new Float64Array(Q);
   const w = opts.guidance;
   for (let i = 0; i < list.length; i++) {
+    if (opts.pause) await opts.pause();
     if (opts.aborted?.()) return undefined;
     const t = list[i];
     opts.onStep?.(i, t);

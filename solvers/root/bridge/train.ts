@@ -19,6 +19,16 @@ export interface PairBatchSource {
   yLow: Float64Array;
 }
 
+export interface TrainerScalars {
+  batches: number;
+  optimizerSteps: number;
+  lastLoss: number;
+  lr: number;
+  best: number;
+  bad: number;
+  cool: number;
+}
+
 export interface TrainerOptions {
   d: number;
   hidden: number;
@@ -32,8 +42,9 @@ export class BridgeTrainer {
   readonly params: Float64Array;
   readonly ema: Float64Array;
   readonly grads: Float64Array;
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
+  /** Adam first and second moments. */
+  readonly m: Float64Array;
+  readonly v: Float64Array;
   readonly scheduler: PlateauScheduler;
   /** Global batch counter (1-based after the first batch). */
   batches = 0;
@@ -70,6 +81,31 @@ export class BridgeTrainer {
     this.target = new Float64Array(this.mlp.maxBatch * d);
     this.eps = new Float64Array(d);
     this.xt = new Float64Array(d);
+  }
+
+  /** Scalars of the optimiser state (with params, ema, grads, m, v: everything a resume needs). */
+  scalars(): TrainerScalars {
+    const sc = this.scheduler;
+    return { batches: this.batches, optimizerSteps: this.optimizerSteps, lastLoss: this.lastLoss, lr: sc.lr, best: sc.best, bad: sc.bad, cool: sc.cool };
+  }
+
+  /** Restores a state saved with `scalars()` and the five flat arrays. */
+  restore(s: TrainerScalars, arrays: { params: Float64Array; ema: Float64Array; grads: Float64Array; m: Float64Array; v: Float64Array }): void {
+    for (const [name, a] of Object.entries(arrays)) {
+      if (a.length !== this.params.length) throw new Error(`checkpoint array ${name} has ${a.length} entries, expected ${this.params.length}`);
+    }
+    this.params.set(arrays.params);
+    this.ema.set(arrays.ema);
+    this.grads.set(arrays.grads);
+    this.m.set(arrays.m);
+    this.v.set(arrays.v);
+    this.batches = s.batches;
+    this.optimizerSteps = s.optimizerSteps;
+    this.lastLoss = s.lastLoss;
+    this.scheduler.lr = s.lr;
+    this.scheduler.best = s.best;
+    this.scheduler.bad = s.bad;
+    this.scheduler.cool = s.cool;
   }
 
   /** Fills the MLP input and the regression target for rows idx[from..from+B) of the pairs; returns B. */
@@ -112,8 +148,17 @@ export class BridgeTrainer {
     return loss;
   }
 
-  /** Mean L1 loss over the pool with the EMA weights, batches of `batchSize` in order, batch k seeded by rng(k). */
-  validate(pool: PairBatchSource, batchSize: number, rng: (k: number) => Rng): number {
+  /**
+   * Mean L1 loss over the pool with the EMA weights, batches of `batchSize` in order, batch k seeded by rng(k).
+   * `pause` is awaited between batches; resolves to undefined when `aborted()` becomes true.
+   */
+  async validate(
+    pool: PairBatchSource,
+    batchSize: number,
+    rng: (k: number) => Rng,
+    pause?: () => Promise<void>,
+    aborted?: () => boolean,
+  ): Promise<number | undefined> {
     if (pool.count === 0) return Number.NaN;
     const order = new Int32Array(pool.count);
     for (let i = 0; i < pool.count; i++) order[i] = i;
@@ -121,6 +166,8 @@ export class BridgeTrainer {
     let k = 0;
     const bs = Math.min(batchSize, this.mlp.maxBatch);
     for (let from = 0; from < pool.count; from += bs) {
+      if (pause) await pause();
+      if (aborted?.()) return undefined;
       const B = Math.min(bs, pool.count - from);
       this.fillBatch(pool, order, from, B, rng(k));
       this.mlp.forward(B, this.emaLayers);

@@ -130,8 +130,8 @@ describe('pair walks (V5)', () => {
   const gp = GpMean.fit(k, n, d, X, y, 1, 1, 0.01, new GpWorkspace(n));
   const starts = Int32Array.from({ length: 20 }, (_, i) => i);
 
-  it('every kept pair satisfies g(x⁺) − g(x⁻) > threshold, labels are g at the endpoints', () => {
-    const p = walkPairs(gp, X, starts, 20, 30, 0.05, 0.001, walkBuffers(20, d), () => false);
+  it('every kept pair satisfies g(x⁺) − g(x⁻) > threshold, labels are g at the endpoints', async () => {
+    const p = await walkPairs(gp, X, starts, 20, 30, 0.05, 0.001, walkBuffers(20, d), () => false);
     expect(p?.count).toBeGreaterThan(0);
     const gh = gp.predict(p!.count, p!.xHigh, new Float64Array(p!.count));
     const gl = gp.predict(p!.count, p!.xLow, new Float64Array(p!.count));
@@ -142,16 +142,16 @@ describe('pair walks (V5)', () => {
     }
   });
 
-  it('η → 0 keeps x⁺ = x⁻ = x0 and no pair', () => {
-    expect(walkPairs(gp, X, starts, 20, 10, 0, 0.001, walkBuffers(20, d), () => false)?.count).toBe(0);
+  it('η → 0 keeps x⁺ = x⁻ = x0 and no pair', async () => {
+    expect((await walkPairs(gp, X, starts, 20, 10, 0, 0.001, walkBuffers(20, d), () => false))?.count).toBe(0);
   });
 
-  it('on a concave 1-D GP mean, g(x⁺) ≥ g(x0) ≥ g(x⁻)', () => {
+  it('on a concave 1-D GP mean, g(x⁺) ≥ g(x0) ≥ g(x⁻)', async () => {
     const X1 = Float64Array.from([-2, -1, 0, 1, 2]);
     const y1 = Float64Array.from([-4, -1, 0, -1, -4]);
     const g1 = GpMean.fit(k, 5, 1, X1, y1, 1.5, 4, 0.01, new GpWorkspace(5));
     const s = Int32Array.from([1, 3]);
-    const p = walkPairs(g1, X1, s, 2, 20, 0.01, 0, walkBuffers(2, 1), () => false)!;
+    const p = (await walkPairs(g1, X1, s, 2, 20, 0.01, 0, walkBuffers(2, 1), () => false))!;
     expect(p.count).toBe(2);
     const g0 = g1.predict(5, X1, new Float64Array(5));
     expect(p.yHigh[0]).toBeGreaterThanOrEqual(g0[1]);
