@@ -162,6 +162,7 @@ export class FdrCheckpointer {
     return this.ctx.now() - this.last >= this.intervalMs;
   }
   async save(st: FdrJobState): Promise<void> {
+    this.last = this.ctx.now(); // a save in flight is not due again
     const { meta, arrays } = encodeState(this.hash, st);
     await this.ctx.checkpoint.save(meta, arrays);
     this.last = this.ctx.now();

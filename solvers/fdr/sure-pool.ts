@@ -168,14 +168,16 @@ export function runSurePool(inp: SurePoolInput): Promise<boolean> {
       Atomics.store(ctrl, 0, 1);
       maybeFinish();
     };
+    const maybeRequest = () => {
+      if (stopping || pendingSave || running.size === 0 || !checkpoint.due()) return;
+      gen++;
+      Atomics.store(ctrl, 1, gen);
+      pendingSave = true;
+      trySave();
+    };
     const timer = setInterval(() => {
       if (inp.signal.aborted) onAbort();
-      else if (!pendingSave && running.size > 0 && checkpoint.due()) {
-        gen++;
-        Atomics.store(ctrl, 1, gen);
-        pendingSave = true;
-        trySave();
-      }
+      else maybeRequest();
     }, 100);
     inp.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -191,6 +193,7 @@ export function runSurePool(inp: SurePoolInput): Promise<boolean> {
         switch (m.type) {
           case 'measure':
             inp.onMeasure(m.c, m.iteration, m.measure);
+            maybeRequest();
             break;
           case 'snapshot':
             state.partial.set(m.c, m.progress);

@@ -6,7 +6,12 @@
  * threads equals the sequential SURE; the lifted snapshot round-trips through the gpu.js pipeline's layout.
  */
 import { describe, expect, it } from 'vitest';
-import { fdrSpecSchema, type FdrSpecInput } from '../../../shared/index.js';
+import { JobStore, fdrSpecSchema, validateSpec, type FdrSpecInput, type JobStatus } from '../../../shared/index.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../functions/worker/checkpoint-codec.js';
+import { createJsonLogger } from '../../../functions/json-logger.js';
+import { runJob } from '../../../functions/worker/run-job.js';
+import { createKernels } from '../../../solvers/kernels/registry.js';
+import { MemoryStore } from '../../support/memory-store.js';
 import { createRng } from '../../../solvers/core/rng.js';
 import type { CheckpointData, SolverOutput } from '../../../solvers/core/types.js';
 import { decodeState, encodeState, fingerprint, type FdrCheckpointMeta } from '../../../solvers/fdr/checkpoint.js';
@@ -136,8 +141,9 @@ describe('checkpoint and resume', () => {
       partial: new Map([[0, { solve: 1, its: [7], divSum: 0.125, weighted: 0, baseStop: 'converged', u0, lifted: { iteration: 30, measure: Number.NaN, arrays: { v: new Float64Array([1, 0]) } } }]]),
     };
     const enc = encodeState('h', st);
-    const json = JSON.parse(JSON.stringify(enc.meta)) as FdrCheckpointMeta;
-    const dec = decodeState('h', 2, { meta: json, arrays: enc.arrays });
+    const bin = decodeCheckpoint<FdrCheckpointMeta>(encodeCheckpoint(enc.meta, enc.arrays)); // the worker's binary format
+    const json = bin.meta;
+    const dec = decodeState('h', 2, bin);
     expect(dec?.rows).toEqual(st.rows);
     const p = dec?.partial.get(0);
     expect(p?.u0).toEqual(u0);
@@ -146,6 +152,31 @@ describe('checkpoint and resume', () => {
     expect(p?.lifted?.arrays.v).toEqual(new Float64Array([1, 0]));
     expect(decodeState('x', 2, { meta: json, arrays: enc.arrays })).toBeUndefined();
     expect(decodeState('h', 3, { meta: json, arrays: enc.arrays })).toBeUndefined();
+  });
+});
+
+describe('through the worker (SIGTERM → requeue → resume)', () => {
+  it('the retried attempt resumes the final solve and returns the uninterrupted result', async () => {
+    const input = fixedSpec() as unknown as FdrSpecInput;
+    const whole = await runFdr(fixedSpec(), await makeTestContext());
+    const store = new MemoryStore();
+    const jobs = new JobStore(store);
+    const status: JobStatus = { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', tenant: 't', solver: 'fdr', status: 'queued', createdAt: 'now', attempts: 0, maxAttempts: 3 };
+    await jobs.create(validateSpec(input), status);
+    const stop = new AbortController();
+    const deps = { store, now: Date.now, log: createJsonLogger(() => {}), solverVersion: { version: 't', commit: 't' }, kernels: () => createKernels('cpu') };
+    const onProgress = (p: { phase?: string; iteration: number }) => p.phase === 'final' && p.iteration >= 50 && stop.abort();
+    const first = await runJob({ tenant: 't', jobId: status.id }, { ...deps, stopSignal: stop.signal, onProgress });
+    expect(first?.status).toBe('queued');
+    const seen: number[] = [];
+    const second = await runJob({ tenant: 't', jobId: status.id }, { ...deps, onProgress: (p) => p.phase === 'final' && seen.push(p.iteration) });
+    expect(second?.status).toBe('succeeded');
+    expect(second?.attempts).toBe(2);
+    expect(seen[0]).toBe(60); // resumed from the checkpoint saved on SIGTERM, not from iteration 0
+    const result = await jobs.readResult('t', status.id);
+    expect(result?.iterations).toBe(whole.iterations);
+    expect(result?.u).toEqual(whole.u);
+    expect(result?.jumps).toEqual(whole.jumps);
   });
 });
 
@@ -164,6 +195,16 @@ describe('parallel SURE (worker threads)', () => {
     expect(meta.partial.some((p) => p.lifted !== null)).toBe(true);
     same(seq, await runFdr(spec, await resumeFrom(a), { sureWorkers: 1 }));
     same(seq, await runFdr(spec, await resumeFrom(a), { sureWorkers: 2 }));
+  }, 60_000);
+
+  it('periodic snapshots from the threads (interval 0): resuming from one taken mid-candidate is identical', async () => {
+    const spec = sureSpec();
+    const seq = await runFdr(spec, await makeTestContext(), { sureWorkers: 1 });
+    const a = await makeTestContext();
+    same(seq, await runFdr(spec, a, { sureWorkers: 2, checkpointIntervalMs: 0 }));
+    const k = a.checkpoints.findIndex((c) => (c as CheckpointData<FdrCheckpointMeta>).meta.partial.some((p) => p.lifted !== null && p.lifted.iteration > 0));
+    expect(k).toBeGreaterThanOrEqual(0);
+    same(seq, await runFdr(spec, await resumeFrom(a, k), { sureWorkers: 1 }));
   }, 60_000);
 });
 
