@@ -12,6 +12,7 @@ import {
   SolverError,
   isJobId,
   isTerminal,
+  keys,
   ulidTimeMs,
   validateSpec,
   type JobSpec,
@@ -155,6 +156,8 @@ export async function runJob(ref: { tenant: string; jobId: string }, deps: Worke
       stop === 'cancelled' || reason === 'cancelled'
         ? await jobs.apply(tenant, jobId, { type: 'cancel', reason: 'cancelled by request while running' }, iso)
         : await jobs.apply(tenant, jobId, { type: 'succeed' }, iso);
+    // A finished job no longer needs its resume state (it can be large: lifted variables, network weights).
+    await deps.store.delete(keys.checkpointKey(tenant, jobId)).catch(() => {});
     log('job finished', { status: final.status, stop, iterations, elapsedMs: result.elapsedMs });
     return final;
   } catch (e) {

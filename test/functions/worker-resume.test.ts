@@ -3,7 +3,7 @@
  * checkpoint; the retried attempt resumes from it and the result counts every iteration exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import { JobStore, bcdSpecSchema, validateSpec, type JobSpec, type JobStatus } from '../../shared/index.js';
+import { JobStore, bcdSpecSchema, keys, validateSpec, type JobSpec, type JobStatus } from '../../shared/index.js';
 import { runJob } from '../../functions/worker/run-job.js';
 import { createJsonLogger } from '../../functions/json-logger.js';
 import type { Solver } from '../../solvers/core/types.js';
@@ -54,5 +54,6 @@ describe('worker checkpoint/resume', () => {
     expect(result?.sum).toBe((TOTAL * (TOTAL + 1)) / 2);
     expect(result?.resumedFrom).toBe(10);
     expect(result?.iterations).toBe(TOTAL);
+    expect(await store.get(keys.checkpointKey('t', status.id))).toBeUndefined(); // removed once finished
   });
 });
