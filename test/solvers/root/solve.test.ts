@@ -80,6 +80,79 @@ describe('root solver end to end', () => {
     for (const p of ['pairs', 'train', 'sample']) expect(phases.has(p)).toBe(true);
   });
 
+  it('quadratic ROOT, seeded small budget (≈ 3 s per seed): the mean candidate beats the best offline point (seeds 0, 1)', async () => {
+    // The preset η = 0.001 moves 2-D walkers by ≈ 0.1 z-units in 100 steps: the pairs then carry almost no translation
+    // and a few hundred batches cannot learn it above the network's own error. Larger walk steps (η = 0.1, 10 steps),
+    // one function per epoch and 40 epochs give ≈ 290 batches of well-separated pairs within the same walk cost.
+    const options = { epochs: 40, functionsPerEpoch: 1, startPoints: 256, gpRows: 100, gradientSteps: 10, stepSize: 0.1, hidden: 64, batchSize: 32, accumulate: 1, learningRate: 0.003, samplingSteps: 50, candidates: 64 };
+    for (const seed of [0, 1]) {
+      const r = await solver.run(rootSpecSchema.parse({ solver: 'root', problem: { kind: 'benchmark', task: 'quadratic', dim: 2 }, options, seed }), await makeTestContext());
+      const s = r.scores as { mean: number; p50: number; fractionAboveOfflineBest: number; startScores: { mean: number } };
+      const best = (r.offlineBest as { normalised: number }).normalised;
+      expect(s.mean).toBeGreaterThan(best + 0.03);
+      expect(s.mean).toBeGreaterThan(s.startScores.mean + 0.05);
+      expect(s.fractionAboveOfflineBest).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('candidates are equivariant to an affine change of the user X units (z-scoring, de-normalisation)', async () => {
+    // A continuous problem: 60 points of a 2-D quadratic, and the same points in units a·x + b (a, b per column).
+    const n = 60;
+    const X: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const u = (i * 0.6180339887) % 1;
+      const v = (i * 0.7548776662) % 1;
+      X.push(u, v);
+      y.push(-((u - 0.3) ** 2) - (v - 0.6) ** 2);
+    }
+    const a = [250, 0.02]; // positive scales: a negative one mirrors the z-scored problem
+    const b = [-1000, 3];
+    const X2 = X.map((v, k) => a[k % 2] * v + b[k % 2]);
+    const options = { epochs: 2, functionsPerEpoch: 2, startPoints: 30, gradientSteps: 10, stepSize: 0.05, hidden: 16, batchSize: 16, samplingSteps: 10, candidates: 5 };
+    const run = async (data: number[]) => solver.run(rootSpecSchema.parse({ solver: 'root', problem: { kind: 'continuous', X: { shape: [n, 2], data }, y }, options }), await makeTestContext());
+    const r1 = await run(X);
+    const r2 = await run(X2);
+    const c1 = r1.candidates as number[][];
+    const c2 = r2.candidates as number[][];
+    let moved = 0;
+    for (let i = 0; i < c1.length; i++) {
+      for (let j = 0; j < 2; j++) {
+        // The same run in z-scored units up to round-off: compare in X units / a.
+        expect(Math.abs(c2[i][j] - (a[j] * c1[i][j] + b[j])) / a[j]).toBeLessThan(1e-9);
+        moved += Math.abs(c1[i][j] - X[(r1.starts as number[])[i] * 2 + j]);
+      }
+    }
+    expect(moved).toBeGreaterThan(1e-3);
+    const p1 = r1.predicted as number[];
+    (r2.predicted as number[]).forEach((v, i) => expect(v).toBeCloseTo(p1[i], 9));
+  });
+
+  it('CPU backend: the base GP uses at most 2,000 rows (options echo and warning); GA cancel returns the points reached', async () => {
+    const n = 2500;
+    const X: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const u = (i * 0.6180339887) % 1;
+      X.push(u);
+      y.push(Math.sin(6 * u) + 0.001 * i);
+    }
+    const spec = rootSpecSchema.parse({ solver: 'root', problem: { kind: 'continuous', X: { shape: [n, 1], data: X }, y }, options: { method: 'gradient-ascent', candidates: 4, gradientSteps: 50 } });
+    const ctx = await makeTestContext();
+    const progress = ctx.progress;
+    ctx.progress = (p) => {
+      progress(p);
+      if (p.iteration === 20) ctx.controller.abort();
+    };
+    const r = await solver.run(spec, ctx);
+    expect((r.options as { gpRows: number; baseGpRows: number }).gpRows).toBe(n);
+    expect((r.options as { baseGpRows: number }).baseGpRows).toBe(2000);
+    expect((r.warnings as string[]).join(' ')).toContain('2000 of the 2500');
+    expect(r.stop).toBe('cancelled');
+    expect(r.iterations).toBe(20);
+    expect((r.candidates as number[][]).length).toBe(4);
+  });
+
   it('cancel stops with stop = cancelled', async () => {
     const ctx = await makeTestContext();
     ctx.controller.abort();
