@@ -125,7 +125,7 @@ describe('root solver end to end', () => {
     }
     expect(moved).toBeGreaterThan(1e-3);
     const p1 = r1.predicted as number[];
-    (r2.predicted as number[]).forEach((v, i) => expect(v).toBeCloseTo(p1[i], 9));
+    for (const [i, v] of (r2.predicted as number[]).entries()) expect(v).toBeCloseTo(p1[i], 9);
   });
 
   it('CPU backend: the base GP uses at most 2,000 rows (options echo and warning); GA cancel returns the points reached', async () => {
