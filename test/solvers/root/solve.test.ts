@@ -29,6 +29,25 @@ describe('root spec schema', () => {
   });
 });
 
+describe('root resources', () => {
+  it('GPU for method root (not with backend cpu) or backend gpu; memory 2·8·n_gp² + 64 MiB per 1M parameters + data', () => {
+    const tf = (options: Record<string, unknown>, backend = 'auto') => rootSpecSchema.parse({ solver: 'root', problem: { kind: 'benchmark', task: 'tfbind8' }, options, backend });
+    const root = resources(tf({}));
+    expect(root.gpu).toBe(true);
+    // 15,000² float64 Gram + factor = 3,433 MiB; 2.15 M parameters ≈ 138 MiB.
+    expect(root.memoryMiB).toBeGreaterThanOrEqual(3433 + 137);
+    expect(root.memoryMiB).toBeLessThan(3433 + 137 + 1024);
+    expect(root.timeoutS).toBeGreaterThan(3600);
+    expect(resources(tf({}, 'cpu')).gpu).toBe(false);
+    const rnd = resources(tf({ method: 'random' }));
+    expect(rnd.gpu).toBe(false);
+    // CPU base GP capped at 2,000 rows: 61 MiB of Gram + factor.
+    expect(rnd.memoryMiB).toBeLessThanOrEqual(512);
+    expect(resources(tf({ method: 'gradient-ascent' }, 'gpu'))).toMatchObject({ gpu: true });
+    expect(resources(tf({ method: 'gradient-ascent' }, 'gpu')).memoryMiB).toBeGreaterThan(3433);
+  });
+});
+
 describe('root solver end to end', () => {
   it('categorical: shapes, decoded tokens, artifacts, determinism (V14)', async () => {
     const spec = rootSpecSchema.parse({ solver: 'root', problem: cat, options: tiny, seed: 3 });
