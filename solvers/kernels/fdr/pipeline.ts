@@ -3,12 +3,14 @@
  * the device as textures passed between `pipeline: true` kernels (prefix sums C, pair adjoint M with μ̄ inline,
  * dual p with the parabola projection, dual s with the ball, primal μ, primal v with divergence and box), double-
  * buffered by ping-pong kernel instances; only the per-cell measure Σ_k|v − vprev| is read back every 10 its.
- * Every array is a 2-D texture [W, H] holding a flat index i = row·W + col (float32 indices: exact to 2²⁴).
+ * Every array is a 2-D texture [W, H] holding a flat index i = row·W + col (float32 indices: exact to 2²⁴); every
+ * integer quotient is corrected by its remainder (WebGPU's f32 division is inexact). Mode 'webgpu' answers with
+ * Promises: drive it through the *Async methods / runLiftedAsync (one step = one generator of kernel calls).
  * Device memory (float32): s, μ 2·(2·d·N·P) + p (d+1)·2·N·L + v 3·N·L + M d·N·L + C d·N·(L+1) floats
  * (≤ liftedBytes of shared/spec/fdr.ts).
  */
 import { GPU } from 'gpu.js';
-import { liftedSteps, pairCount, runLifted, type LiftedArrays, type LiftedConfig, type LiftedIterator, type SolveOptions } from '../../fdr/lifted.js';
+import { liftedSteps, pairCount, runLifted, type LiftedArrays, type LiftedConfig, type LiftedIterator, type LiftedStop, type SolveOptions } from '../../fdr/lifted.js';
 import type { LiftedSolve, LiftedSolveResult } from '../../fdr/fit.js';
 
 type Tex = unknown;
@@ -20,44 +22,64 @@ interface Consts {
 }
 
 /* eslint-disable -- kernel bodies are parsed by gpu.js: plain `function`, no closures, Math.* only. */
+// Every integer quotient below is floor(a/b) from an f32 division corrected by its remainder (`if (a − q·b < 0)
+// q −= 1; if (a − q·b ≥ b) q += 1`): WGSL's f32 division is not correctly rounded (41/41 may give 0.99999994), so a
+// bare Math.floor(a/b) can be one off; a, b < 2²⁴ are exact in f32 and the error is below one, so one step each way
+// restores the exact quotient. gpu.js translates `/` to f32 division on every backend (no integer division).
 // biome-ignore-start lint: gpu.js kernel sources
 function kPrefix(this: any, px: number[][]): number {
-  const i = this.thread.y * this.constants.W + this.thread.x;
+  const W = this.constants.W;
+  const i = this.thread.y * W + this.thread.x;
   if (i >= this.constants.S) return 0;
-  const x = Math.floor(i / (this.constants.L + 1));
-  const k = i - x * (this.constants.L + 1);
+  const L1 = this.constants.L + 1;
+  let x = Math.floor(i / L1);
+  if (i - x * L1 < 0) x -= 1;
+  if (i - x * L1 >= L1) x += 1;
+  const k = i - x * L1;
   let acc = 0;
   for (let kk = 0; kk < this.constants.L; kk++) {
     if (kk < k) {
       const q = x * this.constants.L + kk;
-      const r = Math.floor(q / this.constants.W);
-      acc += px[r][q - r * this.constants.W];
+      let r = Math.floor(q / W);
+      if (q - r * W < 0) r -= 1;
+      if (q - r * W >= W) r += 1;
+      acc += px[r][q - r * W];
     }
   }
   return acc;
 }
 
 function kPairAdjoint(this: any, mu: number[][], s: number[][], C: number[][], tauMu: number[]): number {
-  const i = this.thread.y * this.constants.W + this.thread.x;
+  const W = this.constants.W;
+  const L = this.constants.L;
+  const i = this.thread.y * W + this.thread.x;
   if (i >= this.constants.S) return 0;
-  const x = Math.floor(i / this.constants.L);
-  const k = i - x * this.constants.L;
+  let x = Math.floor(i / L);
+  if (i - x * L < 0) x -= 1;
+  if (i - x * L >= L) x += 1;
+  const k = i - x * L;
   let acc = 0;
   for (let k1 = 0; k1 < this.constants.L; k1++) {
     if (k1 <= k) {
-      const qa = x * (this.constants.L + 1) + k1;
-      const ra = Math.floor(qa / this.constants.W);
-      const ca = C[ra][qa - ra * this.constants.W];
-      const base = k1 * this.constants.L - (k1 * (k1 - 1)) / 2 - k1;
+      const qa = x * (L + 1) + k1;
+      let ra = Math.floor(qa / W);
+      if (qa - ra * W < 0) ra -= 1;
+      if (qa - ra * W >= W) ra += 1;
+      const ca = C[ra][qa - ra * W];
+      const base = k1 * L - k1 * (k1 - 1) * 0.5 - k1;
       for (let k2 = 0; k2 < this.constants.L; k2++) {
         if (k2 >= k) {
           const pi = base + k2;
           const q = x * this.constants.P + pi;
-          const r = Math.floor(q / this.constants.W);
-          const col = q - r * this.constants.W;
-          const qb = x * (this.constants.L + 1) + k2 + 1;
-          const rb = Math.floor(qb / this.constants.W);
-          const cb = C[rb][qb - rb * this.constants.W];
+          let r = Math.floor(q / W);
+          if (q - r * W < 0) r -= 1;
+          if (q - r * W >= W) r += 1;
+          const col = q - r * W;
+          const qb = x * (L + 1) + k2 + 1;
+          let rb = Math.floor(qb / W);
+          if (qb - rb * W < 0) rb -= 1;
+          if (qb - rb * W >= W) rb += 1;
+          const cb = C[rb][qb - rb * W];
           acc += mu[r][col] + this.constants.omega * tauMu[pi] * (s[r][col] - (cb - ca));
         }
       }
@@ -80,50 +102,88 @@ function kDualP(
   f: number[],
   sigmaP: number[],
 ): number {
-  const i = this.thread.y * this.constants.W + this.thread.x;
+  const W = this.constants.W;
+  const L = this.constants.L;
+  const i = this.thread.y * W + this.thread.x;
   if (i >= this.constants.S) return 0;
-  const x = Math.floor(i / this.constants.L);
-  const k = i - x * this.constants.L;
-  const r = Math.floor(i / this.constants.W);
-  const col = i - r * this.constants.W;
+  let x = Math.floor(i / L);
+  if (i - x * L < 0) x -= 1;
+  if (i - x * L >= L) x += 1;
+  const k = i - x * L;
+  let r = Math.floor(i / W);
+  if (i - r * W < 0) r -= 1;
+  if (i - r * W >= W) r += 1;
+  const col = i - r * W;
   const vb = 2 * v[r][col] - vp[r][col];
   const sp = sigmaP[k];
-  // component 0
+  // component 0: i0 = (x / s0) mod n0
   let q0 = px0[r][col] + sp * M0[r][col];
-  const i0 = Math.floor(x / this.constants.s0) - Math.floor(x / (this.constants.s0 * this.constants.n0)) * this.constants.n0;
-  if (i0 < this.constants.n0 - 1) {
-    const y = i + this.constants.s0 * this.constants.L;
-    const ry = Math.floor(y / this.constants.W);
-    q0 += sp * (2 * v[ry][y - ry * this.constants.W] - vp[ry][y - ry * this.constants.W] - vb) * this.constants.ih0;
+  const s0 = this.constants.s0;
+  const n0 = this.constants.n0;
+  let a0 = Math.floor(x / s0);
+  if (x - a0 * s0 < 0) a0 -= 1;
+  if (x - a0 * s0 >= s0) a0 += 1;
+  let b0 = Math.floor(a0 / n0);
+  if (a0 - b0 * n0 < 0) b0 -= 1;
+  if (a0 - b0 * n0 >= n0) b0 += 1;
+  const i0 = a0 - b0 * n0;
+  if (i0 < n0 - 1) {
+    const y = i + s0 * L;
+    let ry = Math.floor(y / W);
+    if (y - ry * W < 0) ry -= 1;
+    if (y - ry * W >= W) ry += 1;
+    q0 += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ih0;
   }
   let q1 = 0;
   if (this.constants.d > 1) {
     q1 = px1[r][col] + sp * M1[r][col];
-    const i1 = Math.floor(x / this.constants.s1) - Math.floor(x / (this.constants.s1 * this.constants.n1)) * this.constants.n1;
-    if (i1 < this.constants.n1 - 1) {
-      const y = i + this.constants.s1 * this.constants.L;
-      const ry = Math.floor(y / this.constants.W);
-      q1 += sp * (2 * v[ry][y - ry * this.constants.W] - vp[ry][y - ry * this.constants.W] - vb) * this.constants.ih1;
+    const s1 = this.constants.s1;
+    const n1 = this.constants.n1;
+    let a1 = Math.floor(x / s1);
+    if (x - a1 * s1 < 0) a1 -= 1;
+    if (x - a1 * s1 >= s1) a1 += 1;
+    let b1 = Math.floor(a1 / n1);
+    if (a1 - b1 * n1 < 0) b1 -= 1;
+    if (a1 - b1 * n1 >= n1) b1 += 1;
+    const i1 = a1 - b1 * n1;
+    if (i1 < n1 - 1) {
+      const y = i + s1 * L;
+      let ry = Math.floor(y / W);
+      if (y - ry * W < 0) ry -= 1;
+      if (y - ry * W >= W) ry += 1;
+      q1 += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ih1;
     }
   }
   let q2 = 0;
   if (this.constants.d > 2) {
     q2 = px2[r][col] + sp * M2[r][col];
-    const i2 = Math.floor(x / this.constants.s2) - Math.floor(x / (this.constants.s2 * this.constants.n2)) * this.constants.n2;
-    if (i2 < this.constants.n2 - 1) {
-      const y = i + this.constants.s2 * this.constants.L;
-      const ry = Math.floor(y / this.constants.W);
-      q2 += sp * (2 * v[ry][y - ry * this.constants.W] - vp[ry][y - ry * this.constants.W] - vb) * this.constants.ih2;
+    const s2 = this.constants.s2;
+    const n2c = this.constants.n2;
+    let a2 = Math.floor(x / s2);
+    if (x - a2 * s2 < 0) a2 -= 1;
+    if (x - a2 * s2 >= s2) a2 += 1;
+    let b2 = Math.floor(a2 / n2c);
+    if (a2 - b2 * n2c < 0) b2 -= 1;
+    if (a2 - b2 * n2c >= n2c) b2 += 1;
+    const i2 = a2 - b2 * n2c;
+    if (i2 < n2c - 1) {
+      const y = i + s2 * L;
+      let ry = Math.floor(y / W);
+      if (y - ry * W < 0) ry -= 1;
+      if (y - ry * W >= W) ry += 1;
+      q2 += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ih2;
     }
   }
   let qt = pt[r][col];
-  if (k < this.constants.L - 1) {
+  if (k < L - 1) {
     const y = i + 1;
-    const ry = Math.floor(y / this.constants.W);
-    qt += sp * (2 * v[ry][y - ry * this.constants.W] - vp[ry][y - ry * this.constants.W] - vb) * this.constants.L;
+    let ry = Math.floor(y / W);
+    if (y - ry * W < 0) ry -= 1;
+    if (y - ry * W >= W) ry += 1;
+    qt += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * L;
   }
   // parabola projection onto qt ≥ |q|²/4 − λ(t_k − f)²
-  const tk = (k + 1) / this.constants.L - f[x];
+  const tk = (k + 1) / L - f[x];
   const cost = this.constants.lambda * tk * tk;
   const n2 = q0 * q0 + q1 * q1 + q2 * q2;
   if (qt >= n2 / 4 - cost) {
@@ -172,22 +232,34 @@ function kDualS(
   pk1: number[],
   pk2: number[],
 ): number {
-  const i = this.thread.y * this.constants.W + this.thread.x;
+  const W = this.constants.W;
+  const P = this.constants.P;
+  const i = this.thread.y * W + this.thread.x;
   if (i >= this.constants.S) return 0;
-  const x = Math.floor(i / this.constants.P);
-  const pi = i - x * this.constants.P;
-  const r = Math.floor(i / this.constants.W);
-  const col = i - r * this.constants.W;
+  let x = Math.floor(i / P);
+  if (i - x * P < 0) x -= 1;
+  if (i - x * P >= P) x += 1;
+  const pi = i - x * P;
+  let r = Math.floor(i / W);
+  if (i - r * W < 0) r -= 1;
+  if (i - r * W >= W) r += 1;
+  const col = i - r * W;
   const qa = x * (this.constants.L + 1) + pk1[pi];
-  const ra = Math.floor(qa / this.constants.W);
+  let ra = Math.floor(qa / W);
+  if (qa - ra * W < 0) ra -= 1;
+  if (qa - ra * W >= W) ra += 1;
+  const ca = qa - ra * W;
   const qb = x * (this.constants.L + 1) + pk2[pi] + 1;
-  const rb = Math.floor(qb / this.constants.W);
+  let rb = Math.floor(qb / W);
+  if (qb - rb * W < 0) rb -= 1;
+  if (qb - rb * W >= W) rb += 1;
+  const cb = qb - rb * W;
   const tm = this.constants.omega * tauMu[pi];
-  const m0 = s0[r][col] - this.constants.sigmaS * (mu0[r][col] + tm * (s0[r][col] - (C0[rb][qb - rb * this.constants.W] - C0[ra][qa - ra * this.constants.W])));
+  const m0 = s0[r][col] - this.constants.sigmaS * (mu0[r][col] + tm * (s0[r][col] - (C0[rb][cb] - C0[ra][ca])));
   let m1 = 0;
   let m2 = 0;
-  if (this.constants.d > 1) m1 = s1[r][col] - this.constants.sigmaS * (mu1[r][col] + tm * (s1[r][col] - (C1[rb][qb - rb * this.constants.W] - C1[ra][qa - ra * this.constants.W])));
-  if (this.constants.d > 2) m2 = s2[r][col] - this.constants.sigmaS * (mu2[r][col] + tm * (s2[r][col] - (C2[rb][qb - rb * this.constants.W] - C2[ra][qa - ra * this.constants.W])));
+  if (this.constants.d > 1) m1 = s1[r][col] - this.constants.sigmaS * (mu1[r][col] + tm * (s1[r][col] - (C1[rb][cb] - C1[ra][ca])));
+  if (this.constants.d > 2) m2 = s2[r][col] - this.constants.sigmaS * (mu2[r][col] + tm * (s2[r][col] - (C2[rb][cb] - C2[ra][ca])));
   const n2 = m0 * m0 + m1 * m1 + m2 * m2;
   let sc = 1;
   if (n2 > this.constants.thr * this.constants.thr) sc = this.constants.nu / Math.sqrt(n2);
@@ -197,67 +269,118 @@ function kDualS(
 }
 
 function kPrimalMu(this: any, mu: number[][], s: number[][], C: number[][], tauMu: number[], pk1: number[], pk2: number[]): number {
-  const i = this.thread.y * this.constants.W + this.thread.x;
+  const W = this.constants.W;
+  const P = this.constants.P;
+  const i = this.thread.y * W + this.thread.x;
   if (i >= this.constants.S) return 0;
-  const x = Math.floor(i / this.constants.P);
-  const pi = i - x * this.constants.P;
-  const r = Math.floor(i / this.constants.W);
-  const col = i - r * this.constants.W;
+  let x = Math.floor(i / P);
+  if (i - x * P < 0) x -= 1;
+  if (i - x * P >= P) x += 1;
+  const pi = i - x * P;
+  let r = Math.floor(i / W);
+  if (i - r * W < 0) r -= 1;
+  if (i - r * W >= W) r += 1;
+  const col = i - r * W;
   const qa = x * (this.constants.L + 1) + pk1[pi];
-  const ra = Math.floor(qa / this.constants.W);
+  let ra = Math.floor(qa / W);
+  if (qa - ra * W < 0) ra -= 1;
+  if (qa - ra * W >= W) ra += 1;
   const qb = x * (this.constants.L + 1) + pk2[pi] + 1;
-  const rb = Math.floor(qb / this.constants.W);
-  return mu[r][col] + tauMu[pi] * (s[r][col] - (C[rb][qb - rb * this.constants.W] - C[ra][qa - ra * this.constants.W]));
+  let rb = Math.floor(qb / W);
+  if (qb - rb * W < 0) rb -= 1;
+  if (qb - rb * W >= W) rb += 1;
+  return mu[r][col] + tauMu[pi] * (s[r][col] - (C[rb][qb - rb * W] - C[ra][qa - ra * W]));
 }
 
 function kPrimalV(this: any, v: number[][], px0: number[][], px1: number[][], px2: number[][], pt: number[][]): number {
-  const i = this.thread.y * this.constants.W + this.thread.x;
+  const W = this.constants.W;
+  const L = this.constants.L;
+  const i = this.thread.y * W + this.thread.x;
   if (i >= this.constants.S) return 0;
-  const x = Math.floor(i / this.constants.L);
-  const k = i - x * this.constants.L;
+  let x = Math.floor(i / L);
+  if (i - x * L < 0) x -= 1;
+  if (i - x * L >= L) x += 1;
+  const k = i - x * L;
   if (k === 0) return 1;
-  if (k === this.constants.L - 1) return 0;
-  const r = Math.floor(i / this.constants.W);
-  const col = i - r * this.constants.W;
+  if (k === L - 1) return 0;
+  let r = Math.floor(i / W);
+  if (i - r * W < 0) r -= 1;
+  if (i - r * W >= W) r += 1;
+  const col = i - r * W;
   let dv = 0;
-  const i0 = Math.floor(x / this.constants.s0) - Math.floor(x / (this.constants.s0 * this.constants.n0)) * this.constants.n0;
-  if (i0 < this.constants.n0 - 1) dv += px0[r][col] * this.constants.ih0;
+  const s0 = this.constants.s0;
+  const n0 = this.constants.n0;
+  let a0 = Math.floor(x / s0);
+  if (x - a0 * s0 < 0) a0 -= 1;
+  if (x - a0 * s0 >= s0) a0 += 1;
+  let b0 = Math.floor(a0 / n0);
+  if (a0 - b0 * n0 < 0) b0 -= 1;
+  if (a0 - b0 * n0 >= n0) b0 += 1;
+  const i0 = a0 - b0 * n0;
+  if (i0 < n0 - 1) dv += px0[r][col] * this.constants.ih0;
   if (i0 > 0) {
-    const y = i - this.constants.s0 * this.constants.L;
-    const ry = Math.floor(y / this.constants.W);
-    dv -= px0[ry][y - ry * this.constants.W] * this.constants.ih0;
+    const y = i - s0 * L;
+    let ry = Math.floor(y / W);
+    if (y - ry * W < 0) ry -= 1;
+    if (y - ry * W >= W) ry += 1;
+    dv -= px0[ry][y - ry * W] * this.constants.ih0;
   }
   if (this.constants.d > 1) {
-    const i1 = Math.floor(x / this.constants.s1) - Math.floor(x / (this.constants.s1 * this.constants.n1)) * this.constants.n1;
-    if (i1 < this.constants.n1 - 1) dv += px1[r][col] * this.constants.ih1;
+    const s1 = this.constants.s1;
+    const n1 = this.constants.n1;
+    let a1 = Math.floor(x / s1);
+    if (x - a1 * s1 < 0) a1 -= 1;
+    if (x - a1 * s1 >= s1) a1 += 1;
+    let b1 = Math.floor(a1 / n1);
+    if (a1 - b1 * n1 < 0) b1 -= 1;
+    if (a1 - b1 * n1 >= n1) b1 += 1;
+    const i1 = a1 - b1 * n1;
+    if (i1 < n1 - 1) dv += px1[r][col] * this.constants.ih1;
     if (i1 > 0) {
-      const y = i - this.constants.s1 * this.constants.L;
-      const ry = Math.floor(y / this.constants.W);
-      dv -= px1[ry][y - ry * this.constants.W] * this.constants.ih1;
+      const y = i - s1 * L;
+      let ry = Math.floor(y / W);
+      if (y - ry * W < 0) ry -= 1;
+      if (y - ry * W >= W) ry += 1;
+      dv -= px1[ry][y - ry * W] * this.constants.ih1;
     }
   }
   if (this.constants.d > 2) {
-    const i2 = Math.floor(x / this.constants.s2) - Math.floor(x / (this.constants.s2 * this.constants.n2)) * this.constants.n2;
-    if (i2 < this.constants.n2 - 1) dv += px2[r][col] * this.constants.ih2;
+    const s2 = this.constants.s2;
+    const n2 = this.constants.n2;
+    let a2 = Math.floor(x / s2);
+    if (x - a2 * s2 < 0) a2 -= 1;
+    if (x - a2 * s2 >= s2) a2 += 1;
+    let b2 = Math.floor(a2 / n2);
+    if (a2 - b2 * n2 < 0) b2 -= 1;
+    if (a2 - b2 * n2 >= n2) b2 += 1;
+    const i2 = a2 - b2 * n2;
+    if (i2 < n2 - 1) dv += px2[r][col] * this.constants.ih2;
     if (i2 > 0) {
-      const y = i - this.constants.s2 * this.constants.L;
-      const ry = Math.floor(y / this.constants.W);
-      dv -= px2[ry][y - ry * this.constants.W] * this.constants.ih2;
+      const y = i - s2 * L;
+      let ry = Math.floor(y / W);
+      if (y - ry * W < 0) ry -= 1;
+      if (y - ry * W >= W) ry += 1;
+      dv -= px2[ry][y - ry * W] * this.constants.ih2;
     }
   }
   const ym = i - 1;
-  const rm = Math.floor(ym / this.constants.W);
-  dv += (pt[r][col] - pt[rm][ym - rm * this.constants.W]) * this.constants.L;
+  let rm = Math.floor(ym / W);
+  if (ym - rm * W < 0) rm -= 1;
+  if (ym - rm * W >= W) rm += 1;
+  dv += (pt[r][col] - pt[rm][ym - rm * W]) * L;
   return Math.min(1, Math.max(0, v[r][col] + this.constants.tauV * dv));
 }
 
 function kMeasure(this: any, v: number[][], vp: number[][]): number {
+  const W = this.constants.W;
   const x = this.thread.x;
   let acc = 0;
   for (let k = 0; k < this.constants.L; k++) {
     const q = x * this.constants.L + k;
-    const r = Math.floor(q / this.constants.W);
-    acc += Math.abs(v[r][q - r * this.constants.W] - vp[r][q - r * this.constants.W]);
+    let r = Math.floor(q / W);
+    if (q - r * W < 0) r -= 1;
+    if (q - r * W >= W) r += 1;
+    acc += Math.abs(v[r][q - r * W] - vp[r][q - r * W]);
   }
   return acc;
 }
@@ -283,14 +406,25 @@ function toRows(src: ArrayLike<number>, size: number, W: number): Float32Array[]
   return rows;
 }
 
-function fromTex(t: Tex, size: number): Float32Array {
-  const arr = (typeof (t as { toArray?: unknown }).toArray === 'function' ? (t as { toArray(): unknown }).toArray() : t) as ArrayLike<number>[] | ArrayLike<number>;
+function flattenRows(arr: ArrayLike<number>[] | ArrayLike<number>, size: number): Float32Array {
   const out = new Float32Array(size);
   if (arr.length > 0 && typeof (arr as ArrayLike<number>[])[0] === 'object') {
     let o = 0;
     for (const row of arr as ArrayLike<number>[]) for (let c = 0; c < row.length && o < size; c++) out[o++] = row[c];
   } else out.set(Array.prototype.slice.call(arr, 0, size) as number[]);
   return out;
+}
+
+type Rows = ArrayLike<number>[] | ArrayLike<number>;
+const hasToArray = (t: Tex): t is { toArray(): Rows | Promise<Rows> } => typeof (t as { toArray?: unknown }).toArray === 'function';
+
+function fromTex(t: Tex, size: number): Float32Array {
+  return flattenRows((hasToArray(t) ? t.toArray() : t) as Rows, size);
+}
+
+/** fromTex for handles whose toArray answers a Promise (mode 'webgpu'). */
+async function fromTexAsync(t: Tex, size: number): Promise<Float32Array> {
+  return flattenRows(hasToArray(t) ? await t.toArray() : (t as Rows), size);
 }
 
 /**
@@ -322,12 +456,18 @@ export class GpuLiftedPipeline implements LiftedIterator {
   private mu: Tex[];
   private v: Tex;
   private vprev: Tex;
-  private C: Tex[];
+  /** Prefix sums of the current p^x; empty until the first step computes them (construction and import). */
+  private C: Tex[] = [];
   private phase = 0;
   private readonly Wc: number;
+  private readonly mode: FdrGpuMode;
+  /** Kernels answer with Promises (mode 'webgpu'): only the *Async methods work. */
+  readonly async: boolean;
 
   constructor(f: Float64Array, cfg: LiftedConfig, mode: FdrGpuMode = 'cpu') {
     this.gpu = new GPU({ mode: mode as never });
+    this.mode = mode;
+    this.async = mode === 'webgpu';
     const L = cfg.levels;
     const d = cfg.shape.length;
     const N = f.length;
@@ -434,24 +574,35 @@ export class GpuLiftedPipeline implements LiftedIterator {
     this.pt = zeros(N * L);
     this.s = Array.from({ length: d }, () => zeros(N * P));
     this.mu = Array.from({ length: d }, () => zeros(N * P));
-    this.C = Array.from({ length: d }, (_, j) => this.prefix[j](this.px[j]));
+    this.C = [];
   }
 
-  private step(): void {
+  /**
+   * One iteration as a sequence of kernel calls: each `yield` hands a kernel's result (a texture, or in mode
+   * 'webgpu' a Promise of a buffer handle) to the driver, which resumes with the resolved value. The synchronous
+   * driver (modes 'cpu', 'webasm', GL) passes it straight back; the asynchronous one awaits it.
+   */
+  private *stepOps(): Generator<unknown, void, Tex> {
     const b = this.phase;
     const d = this.d;
-    const px = this.px;
+    if (this.C.length === 0) for (let j = 0; j < d; j++) this.C.push(yield this.prefix[j](this.px[j]));
     const pick = <T>(a: T[], j: number) => a[j < d ? j : 0];
     // M = T*μ̄ (μ̄ inline from μ, s, C of the current p)
-    const M = Array.from({ length: d }, (_, j) => this.adj[j](this.mu[j], this.s[j], this.C[j], this.tauMu));
+    const M: Tex[] = [];
+    for (let j = 0; j < d; j++) M.push(yield this.adj[j](this.mu[j], this.s[j], this.C[j], this.tauMu));
+    const px = this.px;
     const argsP = [pick(px, 0), pick(px, 1), pick(px, 2), this.pt, pick(M, 0), pick(M, 1), pick(M, 2), this.v, this.vprev, this.f32, this.sigmaP];
-    const newPx = Array.from({ length: d }, (_, j) => this.dualP[b][j](...argsP));
-    const newPt = this.dualP[b][d](...argsP);
+    const newPx: Tex[] = [];
+    for (let j = 0; j < d; j++) newPx.push(yield this.dualP[b][j](...argsP));
+    const newPt = yield this.dualP[b][d](...argsP);
     const argsS = [pick(this.mu, 0), pick(this.mu, 1), pick(this.mu, 2), pick(this.s, 0), pick(this.s, 1), pick(this.s, 2), pick(this.C, 0), pick(this.C, 1), pick(this.C, 2), this.tauMu, this.pk1, this.pk2];
-    const newS = Array.from({ length: d }, (_, j) => this.dualS[b][j](...argsS));
-    const newC = Array.from({ length: d }, (_, j) => this.prefix[j](newPx[j]));
-    const newMu = Array.from({ length: d }, (_, j) => this.primalMu[b][j](this.mu[j], newS[j], newC[j], this.tauMu, this.pk1, this.pk2));
-    const newV = this.primalV[b](this.v, pick(newPx, 0), pick(newPx, 1), pick(newPx, 2), newPt);
+    const newS: Tex[] = [];
+    for (let j = 0; j < d; j++) newS.push(yield this.dualS[b][j](...argsS));
+    const newC: Tex[] = [];
+    for (let j = 0; j < d; j++) newC.push(yield this.prefix[j](newPx[j]));
+    const newMu: Tex[] = [];
+    for (let j = 0; j < d; j++) newMu.push(yield this.primalMu[b][j](this.mu[j], newS[j], newC[j], this.tauMu, this.pk1, this.pk2));
+    const newV = yield this.primalV[b](this.v, pick(newPx, 0), pick(newPx, 1), pick(newPx, 2), newPt);
     this.vprev = this.v;
     this.v = newV;
     this.px = newPx;
@@ -462,24 +613,58 @@ export class GpuLiftedPipeline implements LiftedIterator {
     this.phase = 1 - b;
   }
 
+  private syncOnly(what: string): void {
+    if (this.async) throw new Error(`gpu.js ${this.mode}: kernels answer asynchronously; use ${what}Async`);
+  }
+
   advance(count: number): void {
-    for (let i = 0; i < count; i++) this.step();
+    this.syncOnly('advance');
+    for (let i = 0; i < count; i++) {
+      const g = this.stepOps();
+      let r = g.next();
+      while (!r.done) r = g.next(r.value as Tex);
+    }
   }
 
   iterate(count: number): number {
     this.advance(count);
-    const per = this.measure(this.v, this.vprev) as ArrayLike<number>;
+    return this.sumMeasure(this.measure(this.v, this.vprev) as ArrayLike<number>);
+  }
+
+  readV(): Float64Array {
+    this.syncOnly('readV');
+    return Float64Array.from(fromTex(this.v, this.sizeNL));
+  }
+
+  /** advance for every mode (required for 'webgpu'): awaits each kernel's handle. */
+  async advanceAsync(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const g = this.stepOps();
+      let r = g.next();
+      while (!r.done) r = g.next((await r.value) as Tex);
+    }
+  }
+
+  /** iterate for every mode (required for 'webgpu'). */
+  async iterateAsync(count: number): Promise<number> {
+    await this.advanceAsync(count);
+    return this.sumMeasure((await this.measure(this.v, this.vprev)) as ArrayLike<number>);
+  }
+
+  /** readV for every mode (required for 'webgpu'): reads the v buffer back. */
+  async readVAsync(): Promise<Float64Array> {
+    return Float64Array.from(await fromTexAsync(this.v, this.sizeNL));
+  }
+
+  private sumMeasure(per: ArrayLike<number>): number {
     let e = 0;
     for (let x = 0; x < this.N; x++) e += per[x];
     return e / (this.N * this.L);
   }
 
-  readV(): Float64Array {
-    return Float64Array.from(fromTex(this.v, this.sizeNL));
-  }
-
   /** Float32 copies of v, vprev, p^x (interleaved x·L·d + k·d + j as on the CPU), p^t, s and μ (x·P·d + pair·d + j). */
   exportState(): LiftedArrays {
+    this.syncOnly('export');
     const { N, L, d } = this;
     const P = pairCount(L);
     const inter = (tex: Tex[], K: number) => {
@@ -511,7 +696,7 @@ export class GpuLiftedPipeline implements LiftedIterator {
     this.pt = toRows(a.pt, N * L, Wc);
     this.s = split(a.s, P);
     this.mu = split(a.mu, P);
-    this.C = Array.from({ length: d }, (_, j) => this.prefix[j](this.px[j]));
+    this.C = [];
   }
 
   destroy(): void {
@@ -519,11 +704,47 @@ export class GpuLiftedPipeline implements LiftedIterator {
   }
 }
 
-/** A LiftedSolve running the gpu.js pipeline (mode 'cpu' runs everywhere; a real GPU mode where available). */
+/**
+ * The stopping schedule of runLifted (lifted.ts, §2.2) for a pipeline whose kernels answer asynchronously (mode
+ * 'webgpu'): measure at it mod 10 = 0, converged when ≤ tol with iterations = it + 1, cancel on the signal, yield to
+ * the event loop every 200 ms. Snapshots (resume, onBlock) need a synchronous state export and are not offered.
+ */
+export async function runLiftedAsync(pipe: GpuLiftedPipeline, opts: SolveOptions): Promise<{ iterations: number; stop: LiftedStop; measureFinal: number }> {
+  if (opts.resume) throw new Error(`gpu.js webgpu pipeline: resuming from a snapshot is not supported`);
+  const now = opts.now ?? (() => performance.now());
+  let it = 0;
+  let measure = Number.NaN;
+  let last = now();
+  while (it < opts.maxIterations) {
+    if (opts.signal?.aborted) return { iterations: it, stop: 'cancelled', measureFinal: measure };
+    measure = await pipe.iterateAsync(1);
+    opts.onMeasure?.(it, measure);
+    if (measure <= opts.tolerance) return { iterations: it + 1, stop: 'converged', measureFinal: measure };
+    it += 1;
+    const rest = Math.min(9, opts.maxIterations - it);
+    if (rest > 0) await pipe.advanceAsync(rest);
+    it += rest;
+    const t = now();
+    if (t - last > 200) {
+      last = t;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+  return { iterations: it, stop: 'max_iterations', measureFinal: measure };
+}
+
+/**
+ * A LiftedSolve running the gpu.js pipeline (mode 'cpu' runs everywhere; 'webgpu' needs navigator.gpu installed,
+ * see ../gpu/webgpu-shim.ts, and runs the schedule of runLiftedAsync).
+ */
 export function gpuLiftedSolve(mode: FdrGpuMode = 'cpu'): LiftedSolve {
   return async (f: Float64Array, cfg: LiftedConfig, opts: SolveOptions): Promise<LiftedSolveResult> => {
     const pipe = new GpuLiftedPipeline(f, cfg, mode);
     try {
+      if (pipe.async) {
+        const r = await runLiftedAsync(pipe, opts);
+        return { ...r, v: await pipe.readVAsync() };
+      }
       const r = await runLifted(pipe, opts);
       return { ...r, v: pipe.readV() };
     } finally {
