@@ -3,6 +3,8 @@
  * (strongly convex FISTA, or gradient descent; exit on ‖∇ₓh‖ ≤ μ·ε, returning one more gradient step), CG to an
  * absolute residual δ, the inexact hypergradient z = −Jᵀq, and the a-posteriori bound ω(ε, δ) with its constants.
  * Owns the cost counters (D8), the budget/time/cancel checks and all work buffers (no allocation per iteration).
+ * The probes of upper iteration k draw from the stream rng.fork(k) (`beginIteration`), so a run resumed at an
+ * iteration boundary (checkpoint.ts) draws the same numbers as an uninterrupted one.
  */
 import type { F64 } from '../kernels/ops.js';
 import type { Rng } from '../core/rng.js';
@@ -31,6 +33,16 @@ export interface EngineOptions {
   budget: number;
   /** ctx.now() value after which the run stops with `budget`, or Infinity. */
   deadline: number;
+}
+
+/** The engine's state that carries across upper iterations (checkpoint.ts). */
+export interface EngineState {
+  cost: Cost;
+  uncertifiedSolves: number;
+  LJ: number;
+  LHinv: number;
+  jNorm: number;
+  budgetHit: boolean;
 }
 
 export interface LowerResult {
@@ -81,12 +93,14 @@ export class Engine {
   private readonly qProbe: F64;
   private readonly extra = { products: 0 };
   private lastYield: number;
+  /** The stream the probes draw from: the base generator until `beginIteration` is called. */
+  private rng: Rng;
   budgetHit = false;
 
   constructor(
     readonly model: BilevelModel,
     readonly opts: EngineOptions,
-    private readonly rng: Rng,
+    private readonly baseRng: Rng,
     private readonly signal: AbortSignal,
     private readonly now: () => number,
   ) {
@@ -106,7 +120,26 @@ export class Engine {
     this.hq0 = new Float64Array(n);
     this.hq1 = new Float64Array(n);
     this.qProbe = new Float64Array(n);
+    this.rng = baseRng;
     this.lastYield = now();
+  }
+
+  /** Upper iteration k starts: its random probes come from the k-th sub-stream of the base generator. */
+  beginIteration(k: number): void {
+    this.rng = this.baseRng.fork(k);
+  }
+
+  exportState(): EngineState {
+    return { cost: { ...this.cost }, uncertifiedSolves: this.uncertifiedSolves, LJ: this.LJ, LHinv: this.LHinv, jNorm: this.jNorm, budgetHit: this.budgetHit };
+  }
+
+  importState(s: EngineState): void {
+    Object.assign(this.cost, s.cost);
+    this.uncertifiedSolves = s.uncertifiedSolves;
+    this.LJ = s.LJ;
+    this.LHinv = s.LHinv;
+    this.jNorm = s.jNorm;
+    this.budgetHit = s.budgetHit;
   }
 
   /** Total cost on the benchmark axis: lower-level gradients + CG products. */

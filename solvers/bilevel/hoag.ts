@@ -3,10 +3,11 @@
  * solve and CG both to the current tolerance ε, a step 1/L on the inexact hypergradient, L adapted by the
  * sufficient-decrease test on consecutive losses (a rejected step is undone in the paper variant, as in
  * Pedregosa's code; kept in the reference variant, as in the MAID repository), and ε decreased by a geometric, quadratic or cubic schedule.
+ * After each iteration the state (θ, x̃, the undo point, ε, L, the last accepted loss) goes to the `boundary` hook.
  */
 import type { F64 } from '../kernels/ops.js';
 import type { Engine } from './engine.js';
-import type { HistoryPoint, ProgressHook, RunOutcome } from './maid.js';
+import type { HistoryPoint, LoopResume, ProgressHook, RunOutcome } from './maid.js';
 
 export interface HoagSettings {
   eps0: number;
@@ -26,7 +27,7 @@ export function hoagNextEps(s: Pick<HoagSettings, 'eps0' | 'schedule' | 'decay'>
   return Math.min(eps, s.eps0 / (k + 1) ** (s.schedule === 'quadratic' ? 2 : 3));
 }
 
-export async function runHoag(engine: Engine, s: HoagSettings, onIteration: ProgressHook): Promise<RunOutcome> {
+export async function runHoag(engine: Engine, s: HoagSettings, onIteration: ProgressHook, ck: LoopResume = {}): Promise<RunOutcome> {
   const { model } = engine;
   const n = model.n;
   const p = model.p;
@@ -50,7 +51,25 @@ export async function runHoag(engine: Engine, s: HoagSettings, onIteration: Prog
   let failed = 0;
   let recorded = Number.NaN;
   let xEps = eps;
-  for (let k = 0; k < s.maxIterations; k++) {
+  const r0 = ck.resume;
+  if (r0) {
+    if (r0.method !== 'hoag') throw new Error('HOAG cannot resume a MAID state');
+    const c = r0.scalars;
+    theta.set(r0.vectors.theta);
+    x.set(r0.vectors.x);
+    thetaPrev.set(r0.vectors.thetaPrev);
+    xPrev.set(r0.vectors.xPrev);
+    hasPrev = c.hasPrev === 1;
+    ({ eps, gPrev, L, accepted, failed, recorded, xEps } = c as Record<string, number>);
+    iterations = r0.iteration;
+    history.push(...r0.history);
+    accuracyLog.length = 0;
+    accuracyLog.push(...r0.accuracyLog);
+    if (r0.stop) stop = r0.stop;
+  }
+  const resumedFrom = iterations;
+  for (let k = resumedFrom; stop === 'max_iterations' && k < s.maxIterations; k++) {
+    engine.beginIteration(k);
     const r = await engine.lower(theta, x, eps, x, s.lowerCap);
     if (!r.finite) throw new Error('the lower-level problem diverged at the current hyperparameters');
     xEps = eps;
@@ -102,7 +121,19 @@ export async function runHoag(engine: Engine, s: HoagSettings, onIteration: Prog
     const pt: HistoryPoint = { iteration: k + 1, upperLoss: gk, eps, delta: eps, alpha: 1 / L, cost: engine.total, accepted: moved, gradNorm: hg.zNorm, omega: hg.omega };
     history.push(pt);
     onIteration({ ...pt, measure: hg.zNorm + hg.omega });
-    if (engine.exhausted()) {
+    const ending = engine.exhausted();
+    if (ck.boundary) {
+      await ck.boundary({
+        method: 'hoag',
+        iteration: iterations,
+        stop: ending ? 'budget' : null,
+        scalars: { eps, gPrev, L, accepted, failed, recorded, xEps, hasPrev: hasPrev ? 1 : 0 },
+        vectors: { theta, x, thetaPrev, xPrev },
+        history,
+        accuracyLog,
+      });
+    }
+    if (ending) {
       stop = 'budget';
       break;
     }
@@ -128,5 +159,6 @@ export async function runHoag(engine: Engine, s: HoagSettings, onIteration: Prog
     history,
     steps: [],
     accuracyLog,
+    resumedFrom,
   };
 }

@@ -2,10 +2,12 @@
  * @module The `bilevel` solver (DESIGN §7, specs/bilevel.md): MAID, fixed-accuracy and HOAG on the quadratic,
  * TV, FoE and multinomial kinds. Runs the chosen method, then a tight re-solve at the final θ (ε = finalTolerance,
  * not counted) for the reported reconstruction, PSNR and `upperLossTight`; writes reconstructions as `.npy`.
+ * Resumes from a checkpoint of the same spec at its last completed upper iteration (checkpoint.ts).
  */
 import { bilevelSpecSchema, SolverError, type BilevelSpec } from '../../shared/index.js';
 import { HistoryRecorder, type Solver, type SolverOutput } from '../core/index.js';
 import type { RunContext } from '../core/types.js';
+import { BilevelCheckpointer, CHECKPOINT_VERSION, fingerprint } from './checkpoint.js';
 import { Cancelled, Engine } from './engine.js';
 import { runHoag } from './hoag.js';
 import { runMaid, type HistoryPoint, type RunOutcome } from './maid.js';
@@ -19,13 +21,29 @@ export interface BilevelRun {
   engine: Engine;
   built: BuiltProblem;
   options: ResolvedOptions;
+  checkpointer: BilevelCheckpointer;
 }
 
-/** Runs the method of a parsed spec; the pieces the result is built from (tests use these directly). */
-export async function runBilevel(spec: BilevelSpec, ctx: RunContext): Promise<BilevelRun> {
+export interface BilevelRunOptions {
+  /** ctx.now() time between periodic checkpoints (default 30 s). */
+  checkpointIntervalMs?: number;
+}
+
+/**
+ * Runs the method of a parsed spec (from a matching checkpoint when there is one); the pieces the result is built
+ * from (tests use these directly). On cancellation saves the last completed upper iteration, then throws Cancelled.
+ */
+export async function runBilevel(spec: BilevelSpec, ctx: RunContext, runOptions: BilevelRunOptions = {}): Promise<BilevelRun> {
   const options = resolveOptions(spec);
   const built = buildProblem(spec, ctx);
-  const start = ctx.now();
+  const { model } = built;
+  const hoag = options.method === 'hoag';
+  const hash = fingerprint(JSON.stringify({ v: CHECKPOINT_VERSION, spec, seed: ctx.rng.seed }), [model.theta0, model.x0]);
+  const checkpointer = new BilevelCheckpointer(ctx, hash, runOptions.checkpointIntervalMs);
+  const sizes: Record<string, number> = hoag ? { theta: model.p, x: model.n, thetaPrev: model.p, xPrev: model.n } : { theta: model.p, x: model.n };
+  const resumed = await checkpointer.load(hoag ? 'hoag' : 'maid', sizes);
+  if (resumed) ctx.log('bilevel: resuming from checkpoint', { iteration: resumed.loop.iteration });
+  const start = ctx.now() - (resumed?.elapsedMs ?? 0); // the time limit and elapsedMs count earlier attempts
   const engine = new Engine(
     built.model,
     {
@@ -41,6 +59,9 @@ export async function runBilevel(spec: BilevelSpec, ctx: RunContext): Promise<Bi
     ctx.signal,
     () => ctx.now(),
   );
+  if (resumed) engine.importState(resumed.engine);
+  checkpointer.attach(engine, () => ctx.now() - start);
+  const ck = { resume: resumed?.loop, boundary: checkpointer.boundary };
   const onIteration = (h: HistoryPoint & { measure: number }) =>
     ctx.progress({
       iteration: h.iteration,
@@ -59,6 +80,7 @@ export async function runBilevel(spec: BilevelSpec, ctx: RunContext): Promise<Bi
         engine,
         { eps0: options.eps0, schedule: options.schedule, decay: options.hoagDecay, maxIterations: options.maxIterations, tolerance: options.tolerance, lowerCap: options.lowerMaxIterations, undoRejected: options.variant === 'paper' },
         onIteration,
+        ck,
       );
     } else {
       outcome = await runMaid(
@@ -84,14 +106,18 @@ export async function runBilevel(spec: BilevelSpec, ctx: RunContext): Promise<Bi
           descentTest: options.bound !== 'off',
         },
         onIteration,
+        ck,
       );
     }
   } catch (e) {
-    if (e instanceof Cancelled) throw e;
+    if (e instanceof Cancelled) {
+      await checkpointer.saveLast();
+      throw e;
+    }
     if (e instanceof Error && /diverged|overflow/.test(e.message)) throw new SolverError(e.message);
     throw e;
   }
-  return { outcome, engine, built, options };
+  return { outcome, engine, built, options, checkpointer };
 }
 
 export async function tightResolve(run: BilevelRun, ctx: RunContext): Promise<Float64Array> {
@@ -126,6 +152,7 @@ async function run(spec: BilevelSpec, ctx: RunContext): Promise<SolverOutput> {
     xTight = await tightResolve(r, ctx);
   } catch (e) {
     if (!(e instanceof Cancelled)) throw e;
+    await r.checkpointer.saveLast(); // the method has finished: a retry resumes at its end and redoes the re-solve
     xTight = Float64Array.from(outcome.x);
     stop = 'cancelled';
   }

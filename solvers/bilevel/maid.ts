@@ -3,6 +3,7 @@
  * `fixed-accuracy` baseline (§2.5): inexact hypergradient with the descent test ω ≤ (1 − η)‖z‖, inexact
  * backtracking on ψ(α) = U(x̃⁺, ε) − Lo(x̃, ε) + λα‖z‖² ≤ 0 (Lemma 3.5) with Lo at the current x̃ (`fresh`) or the
  * last recorded loss (`stale`, D1), and the adaptive rules ε, δ ← ν·(·) on failure, ← ν̄·(·) and α ← ρ̄·α on success.
+ * After each upper iteration the loop state goes to the `boundary` hook; a run given that state resumes exactly there.
  */
 import type { F64 } from '../kernels/ops.js';
 import type { Engine } from './engine.js';
@@ -74,9 +75,34 @@ export interface RunOutcome {
   steps: StepRecord[];
   /** Every ε, δ value in the order they were set, with the reason (tests). */
   accuracyLog: { eps: number; delta: number; why: 'init' | 'descent' | 'failed' | 'accepted' }[];
+  /** Upper iterations taken over from a checkpoint (0 for a fresh run); `steps` covers only the later ones. */
+  resumedFrom: number;
 }
 
 export type ProgressHook = (h: HistoryPoint & { measure: number }) => void;
+
+/**
+ * The state of MAID or HOAG at an upper-iteration boundary (checkpoint.ts). `scalars` and `vectors` are the method's
+ * own variables by name; `vectors`, `history` and `accuracyLog` are live references (copy what must outlive the call).
+ */
+export interface LoopState {
+  method: 'maid' | 'hoag';
+  /** Upper iterations completed. */
+  iteration: number;
+  /** Set when the run stops at this boundary (budget or time); a resumed run returns at once. */
+  stop: 'budget' | null;
+  scalars: Record<string, number>;
+  vectors: Record<string, F64>;
+  history: HistoryPoint[];
+  accuracyLog: RunOutcome['accuracyLog'];
+}
+
+export interface LoopResume {
+  /** State to continue from (its method must match). */
+  resume?: LoopState;
+  /** Called after every upper iteration (after the progress hook). */
+  boundary?: (s: LoopState) => Promise<void>;
+}
 
 function nrm(a: F64): number {
   let s = 0;
@@ -84,7 +110,7 @@ function nrm(a: F64): number {
   return Math.sqrt(s);
 }
 
-export async function runMaid(engine: Engine, s: MaidSettings, onIteration: ProgressHook): Promise<RunOutcome> {
+export async function runMaid(engine: Engine, s: MaidSettings, onIteration: ProgressHook, ck: LoopResume = {}): Promise<RunOutcome> {
   const { model } = engine;
   const n = model.n;
   const p = model.p;
@@ -113,13 +139,30 @@ export async function runMaid(engine: Engine, s: MaidSettings, onIteration: Prog
   let iterations = 0;
   let lastZ = Number.NaN;
   let lastOmega = Number.NaN;
+  const r0 = ck.resume;
+  if (r0) {
+    if (r0.method !== 'maid') throw new Error('MAID cannot resume a HOAG state');
+    const c = r0.scalars;
+    theta.set(r0.vectors.theta);
+    x.set(r0.vectors.x);
+    ({ eps, delta, alpha, gRec, recorded, xEps, lastZ, lastOmega } = c as Record<string, number>);
+    acceptedCount = c.accepted;
+    failed = c.failed;
+    iterations = r0.iteration;
+    history.push(...r0.history);
+    accuracyLog.length = 0;
+    accuracyLog.push(...r0.accuracyLog);
+    if (r0.stop) stop = r0.stop;
+  }
+  const resumedFrom = iterations;
   const shrink = (why: 'descent' | 'failed') => {
     eps = Math.max(s.nu * eps, s.epsMin);
     delta = Math.max(s.nu * delta, s.epsMin);
     accuracyLog.push({ eps, delta, why });
   };
 
-  outer: for (let k = 0; k < s.maxIterations; k++) {
+  outer: for (let k = resumedFrom; stop === 'max_iterations' && k < s.maxIterations; k++) {
+    engine.beginIteration(k);
     let stepAccepted = false;
     for (let j = 0; j < s.maxAttempts; j++) {
       // ---- hypergradient + descent test (Algorithm 3.2) ----
@@ -208,7 +251,19 @@ export async function runMaid(engine: Engine, s: MaidSettings, onIteration: Prog
     const pt: HistoryPoint = { iteration: k + 1, upperLoss: recorded, eps, delta, alpha, cost: engine.total, accepted: stepAccepted, gradNorm: lastZ, omega: lastOmega };
     history.push(pt);
     onIteration({ ...pt, measure: lastZ + lastOmega });
-    if (engine.exhausted()) {
+    const ending = engine.exhausted();
+    if (ck.boundary) {
+      await ck.boundary({
+        method: 'maid',
+        iteration: iterations,
+        stop: ending ? 'budget' : null,
+        scalars: { eps, delta, alpha, gRec, recorded, xEps, lastZ, lastOmega, accepted: acceptedCount, failed },
+        vectors: { theta, x },
+        history,
+        accuracyLog,
+      });
+    }
+    if (ending) {
       stop = 'budget';
       break;
     }
@@ -228,5 +283,6 @@ export async function runMaid(engine: Engine, s: MaidSettings, onIteration: Prog
     history,
     steps,
     accuracyLog,
+    resumedFrom,
   };
 }
