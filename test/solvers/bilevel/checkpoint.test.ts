@@ -6,8 +6,12 @@
  * periodic saves on a fake clock, a budget stop at a boundary, a foreign checkpoint ignored, the binary round-trip.
  */
 import { describe, expect, it } from 'vitest';
-import { bilevelSpecSchema, type BilevelSpec } from '../../../shared/index.js';
+import { JobStore, bilevelSpecSchema, validateSpec, type BilevelSpec, type JobStatus } from '../../../shared/index.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../functions/worker/checkpoint-codec.js';
+import { createJsonLogger } from '../../../functions/json-logger.js';
+import { runJob } from '../../../functions/worker/run-job.js';
+import { createKernels } from '../../../solvers/kernels/registry.js';
+import { MemoryStore } from '../../support/memory-store.js';
 import { decodeState, encodeState, type BilevelCheckpointMeta } from '../../../solvers/bilevel/checkpoint.js';
 import { solver } from '../../../solvers/bilevel/index.js';
 import type { CheckpointData, SolverOutput } from '../../../solvers/core/types.js';
@@ -223,5 +227,32 @@ describe('bilevel checkpoint and resume', () => {
     expect(decodeState('h', 'hoag', { theta: 2, x: 4 }, data)).toBeUndefined();
     expect(decodeState('h', 'hoag', { ...sizes, xPrev: 3 }, data)).toBeUndefined();
     expect(decodeState('h', 'hoag', sizes, undefined)).toBeUndefined();
+  });
+});
+
+describe('through the worker (SIGTERM → requeue → resume)', () => {
+  it('the retried attempt resumes at the saved upper iteration and stores the uninterrupted result', async () => {
+    const input = { solver: 'bilevel', problem: { kind: 'tv-denoising', synthetic: { count: 1, size: 10, noise: 0.1, seed: 2 } }, options: { maxIterations: 8, alpha0: 0.1 } };
+    const store = new MemoryStore();
+    const jobs = new JobStore(store);
+    const deps = { store, now: Date.now, log: createJsonLogger(() => {}), solverVersion: { version: 't', commit: 't' }, kernels: () => createKernels('cpu') };
+    const status = (id: string): JobStatus => ({ id, tenant: 't', solver: 'bilevel', status: 'queued', createdAt: 'now', attempts: 0, maxAttempts: 3 });
+    const [idWhole, idStopped] = ['01ARZ3NDEKTSV4RRFFQ69G5FAV', '01ARZ3NDEKTSV4RRFFQ69G5FAW'];
+    await jobs.create(validateSpec(input), status(idWhole));
+    await jobs.create(validateSpec(input), status(idStopped));
+    expect((await runJob({ tenant: 't', jobId: idWhole }, deps))?.status).toBe('succeeded');
+    const stop = new AbortController();
+    const first = await runJob({ tenant: 't', jobId: idStopped }, { ...deps, stopSignal: stop.signal, onProgress: (p) => p.iteration >= 3 && stop.abort() });
+    expect(first?.status).toBe('queued');
+    const seen: number[] = [];
+    const second = await runJob({ tenant: 't', jobId: idStopped }, { ...deps, onProgress: (p) => seen.push(p.iteration) });
+    expect(second?.status).toBe('succeeded');
+    expect(second?.attempts).toBe(2);
+    expect(seen[0]).toBe(4);
+    const a = await jobs.readResult('t', idWhole);
+    const b = await jobs.readResult('t', idStopped);
+    expect((a?.theta as number[]).length).toBe(2);
+    expect((a?.history as unknown[]).length).toBe(9);
+    for (const k of ['stop', 'iterations', 'theta', 'history', 'cost', 'accepted', 'failedLineSearches', 'upperLoss', 'upperLossTight', 'finalEps', 'psnrBatch']) expect(b?.[k]).toEqual(a?.[k]);
   });
 });
