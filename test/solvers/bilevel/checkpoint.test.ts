@@ -251,8 +251,8 @@ describe('through the worker (SIGTERM → requeue → resume)', () => {
     expect(seen[0]).toBe(4);
     const a = await jobs.readResult('t', idWhole);
     const b = await jobs.readResult('t', idStopped);
-    expect((a?.theta as number[]).length).toBe(2);
-    expect((a?.history as unknown[]).length).toBe(9);
+    expect(a?.theta).toHaveLength(2);
+    expect(a?.history).toHaveLength(9);
     for (const k of ['stop', 'iterations', 'theta', 'history', 'cost', 'accepted', 'failedLineSearches', 'upperLoss', 'upperLossTight', 'finalEps', 'psnrBatch']) expect(b?.[k]).toEqual(a?.[k]);
   });
 });
