@@ -1,12 +1,13 @@
 /**
  * @module gpu.js (float32) pipeline of the lifted FDR iteration (specs/fdr.md §2.2, §8): the lifted variables stay on
  * the device as textures passed between `pipeline: true` kernels (prefix sums C, pair adjoint M with μ̄ inline,
- * dual p with the parabola projection, dual s with the ball, primal μ, primal v with divergence and box), double-
+ * dual p: ascent then the parabola projection, dual s: ascent then the ball, primal μ, primal v with divergence and
+ * box; at most 7 array arguments per kernel, WebGPU's default limit being 8 storage buffers), μ and v double-
  * buffered by ping-pong kernel instances; only the per-cell measure Σ_k|v − vprev| is read back every 10 its.
  * Every array is a 2-D texture [W, H] holding a flat index i = row·W + col (float32 indices: exact to 2²⁴); every
  * integer quotient is corrected by its remainder (WebGPU's f32 division is inexact). Mode 'webgpu' answers with
  * Promises: drive it through the *Async methods / runLiftedAsync (one step = one generator of kernel calls).
- * Device memory (float32): s, μ 2·(2·d·N·P) + p (d+1)·2·N·L + v 3·N·L + M d·N·L + C d·N·(L+1) floats
+ * Device memory (float32): s, μ 2·(2·d·N·P) (s and its ascent m, μ twice) + p (d+1)·2·N·L (p and its ascent q) + v 3·N·L + M d·N·L + C d·N·(L+1) floats
  * (≤ liftedBytes of shared/spec/fdr.ts).
  */
 import { GPU } from 'gpu.js';
@@ -88,20 +89,8 @@ function kPairAdjoint(this: any, mu: number[][], s: number[][], C: number[][], t
   return acc;
 }
 
-function kDualP(
-  this: any,
-  px0: number[][],
-  px1: number[][],
-  px2: number[][],
-  pt: number[][],
-  M0: number[][],
-  M1: number[][],
-  M2: number[][],
-  v: number[][],
-  vp: number[][],
-  f: number[],
-  sigmaP: number[],
-): number {
+/** Unprojected dual p, one component (comp 0..2: axis with stride sA, size nA, 1/h ihA; comp 3: p^t). */
+function kQ(this: any, p: number[][], Mm: number[][], v: number[][], vp: number[][], sigmaP: number[]): number {
   const W = this.constants.W;
   const L = this.constants.L;
   const i = this.thread.y * W + this.thread.x;
@@ -116,73 +105,57 @@ function kDualP(
   const col = i - r * W;
   const vb = 2 * v[r][col] - vp[r][col];
   const sp = sigmaP[k];
-  // component 0: i0 = (x / s0) mod n0
-  let q0 = px0[r][col] + sp * M0[r][col];
-  const s0 = this.constants.s0;
-  const n0 = this.constants.n0;
-  let a0 = Math.floor(x / s0);
-  if (x - a0 * s0 < 0) a0 -= 1;
-  if (x - a0 * s0 >= s0) a0 += 1;
-  let b0 = Math.floor(a0 / n0);
-  if (a0 - b0 * n0 < 0) b0 -= 1;
-  if (a0 - b0 * n0 >= n0) b0 += 1;
-  const i0 = a0 - b0 * n0;
-  if (i0 < n0 - 1) {
-    const y = i + s0 * L;
+  if (this.constants.comp === 3) {
+    let qt = p[r][col];
+    if (k < L - 1) {
+      const y = i + 1;
+      let ry = Math.floor(y / W);
+      if (y - ry * W < 0) ry -= 1;
+      if (y - ry * W >= W) ry += 1;
+      qt += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * L;
+    }
+    return qt;
+  }
+  let q = p[r][col] + sp * Mm[r][col];
+  // axis index (x / sA) mod nA
+  const sA = this.constants.sA;
+  const nA = this.constants.nA;
+  let a = Math.floor(x / sA);
+  if (x - a * sA < 0) a -= 1;
+  if (x - a * sA >= sA) a += 1;
+  let b = Math.floor(a / nA);
+  if (a - b * nA < 0) b -= 1;
+  if (a - b * nA >= nA) b += 1;
+  if (a - b * nA < nA - 1) {
+    const y = i + sA * L;
     let ry = Math.floor(y / W);
     if (y - ry * W < 0) ry -= 1;
     if (y - ry * W >= W) ry += 1;
-    q0 += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ih0;
+    q += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ihA;
   }
+  return q;
+}
+
+/** Dual p, component comp (3 = p^t): projection of (q0, q1, q2, qt) onto qt ≥ |q|²/4 − λ(t_k − f)². */
+function kProjP(this: any, q0t: number[][], q1t: number[][], q2t: number[][], qtt: number[][], f: number[]): number {
+  const W = this.constants.W;
+  const L = this.constants.L;
+  const i = this.thread.y * W + this.thread.x;
+  if (i >= this.constants.S) return 0;
+  let x = Math.floor(i / L);
+  if (i - x * L < 0) x -= 1;
+  if (i - x * L >= L) x += 1;
+  const k = i - x * L;
+  let r = Math.floor(i / W);
+  if (i - r * W < 0) r -= 1;
+  if (i - r * W >= W) r += 1;
+  const col = i - r * W;
+  const q0 = q0t[r][col];
   let q1 = 0;
-  if (this.constants.d > 1) {
-    q1 = px1[r][col] + sp * M1[r][col];
-    const s1 = this.constants.s1;
-    const n1 = this.constants.n1;
-    let a1 = Math.floor(x / s1);
-    if (x - a1 * s1 < 0) a1 -= 1;
-    if (x - a1 * s1 >= s1) a1 += 1;
-    let b1 = Math.floor(a1 / n1);
-    if (a1 - b1 * n1 < 0) b1 -= 1;
-    if (a1 - b1 * n1 >= n1) b1 += 1;
-    const i1 = a1 - b1 * n1;
-    if (i1 < n1 - 1) {
-      const y = i + s1 * L;
-      let ry = Math.floor(y / W);
-      if (y - ry * W < 0) ry -= 1;
-      if (y - ry * W >= W) ry += 1;
-      q1 += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ih1;
-    }
-  }
   let q2 = 0;
-  if (this.constants.d > 2) {
-    q2 = px2[r][col] + sp * M2[r][col];
-    const s2 = this.constants.s2;
-    const n2c = this.constants.n2;
-    let a2 = Math.floor(x / s2);
-    if (x - a2 * s2 < 0) a2 -= 1;
-    if (x - a2 * s2 >= s2) a2 += 1;
-    let b2 = Math.floor(a2 / n2c);
-    if (a2 - b2 * n2c < 0) b2 -= 1;
-    if (a2 - b2 * n2c >= n2c) b2 += 1;
-    const i2 = a2 - b2 * n2c;
-    if (i2 < n2c - 1) {
-      const y = i + s2 * L;
-      let ry = Math.floor(y / W);
-      if (y - ry * W < 0) ry -= 1;
-      if (y - ry * W >= W) ry += 1;
-      q2 += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * this.constants.ih2;
-    }
-  }
-  let qt = pt[r][col];
-  if (k < L - 1) {
-    const y = i + 1;
-    let ry = Math.floor(y / W);
-    if (y - ry * W < 0) ry -= 1;
-    if (y - ry * W >= W) ry += 1;
-    qt += sp * (2 * v[ry][y - ry * W] - vp[ry][y - ry * W] - vb) * L;
-  }
-  // parabola projection onto qt ≥ |q|²/4 − λ(t_k − f)²
+  if (this.constants.d > 1) q1 = q1t[r][col];
+  if (this.constants.d > 2) q2 = q2t[r][col];
+  const qt = qtt[r][col];
   const tk = (k + 1) / L - f[x];
   const cost = this.constants.lambda * tk * tk;
   const n2 = q0 * q0 + q1 * q1 + q2 * q2;
@@ -217,21 +190,8 @@ function kDualP(
   return (sc * sc * n2) / 4 - cost;
 }
 
-function kDualS(
-  this: any,
-  mu0: number[][],
-  mu1: number[][],
-  mu2: number[][],
-  s0: number[][],
-  s1: number[][],
-  s2: number[][],
-  C0: number[][],
-  C1: number[][],
-  C2: number[][],
-  tauMu: number[],
-  pk1: number[],
-  pk2: number[],
-): number {
+/** Unprojected dual s of one component: s − σ_s·(μ̄) with μ̄ = μ + ω·τ_μ·(s − (C[k2+1] − C[k1])). */
+function kM(this: any, mu: number[][], s: number[][], C: number[][], tauMu: number[], pk1: number[], pk2: number[]): number {
   const W = this.constants.W;
   const P = this.constants.P;
   const i = this.thread.y * W + this.thread.x;
@@ -248,18 +208,24 @@ function kDualS(
   let ra = Math.floor(qa / W);
   if (qa - ra * W < 0) ra -= 1;
   if (qa - ra * W >= W) ra += 1;
-  const ca = qa - ra * W;
   const qb = x * (this.constants.L + 1) + pk2[pi] + 1;
   let rb = Math.floor(qb / W);
   if (qb - rb * W < 0) rb -= 1;
   if (qb - rb * W >= W) rb += 1;
-  const cb = qb - rb * W;
-  const tm = this.constants.omega * tauMu[pi];
-  const m0 = s0[r][col] - this.constants.sigmaS * (mu0[r][col] + tm * (s0[r][col] - (C0[rb][cb] - C0[ra][ca])));
+  const sv = s[r][col];
+  return sv - this.constants.sigmaS * (mu[r][col] + this.constants.omega * tauMu[pi] * (sv - (C[rb][qb - rb * W] - C[ra][qa - ra * W])));
+}
+
+/** Dual s, component comp: the vector (m0, m1, m2) rescaled to norm ν when its norm exceeds the threshold. */
+function kProjS(this: any, m0t: number[][], m1t: number[][], m2t: number[][]): number {
+  const W = this.constants.W;
+  const i = this.thread.y * W + this.thread.x;
+  if (i >= this.constants.S) return 0;
+  const m0 = m0t[this.thread.y][this.thread.x];
   let m1 = 0;
   let m2 = 0;
-  if (this.constants.d > 1) m1 = s1[r][col] - this.constants.sigmaS * (mu1[r][col] + tm * (s1[r][col] - (C1[rb][cb] - C1[ra][ca])));
-  if (this.constants.d > 2) m2 = s2[r][col] - this.constants.sigmaS * (mu2[r][col] + tm * (s2[r][col] - (C2[rb][cb] - C2[ra][ca])));
+  if (this.constants.d > 1) m1 = m1t[this.thread.y][this.thread.x];
+  if (this.constants.d > 2) m2 = m2t[this.thread.y][this.thread.x];
   const n2 = m0 * m0 + m1 * m1 + m2 * m2;
   let sc = 1;
   if (n2 > this.constants.thr * this.constants.thr) sc = this.constants.nu / Math.sqrt(n2);
@@ -445,8 +411,11 @@ export class GpuLiftedPipeline implements LiftedIterator {
   private readonly kernels: Kernel[] = [];
   private prefix: Kernel[] = [];
   private adj: Kernel[] = [];
-  private dualP: Kernel[][] = [[], []];
-  private dualS: Kernel[][] = [[], []];
+  /** Unprojected dual p per component (d axes, then p^t) and its projection; unprojected dual s and its ball. */
+  private preP: Kernel[] = [];
+  private projP: Kernel[] = [];
+  private preS: Kernel[] = [];
+  private projS: Kernel[] = [];
   private primalMu: Kernel[][] = [[], []];
   private primalV: Kernel[] = [];
   private measure: Kernel;
@@ -525,12 +494,12 @@ export class GpuLiftedPipeline implements LiftedIterator {
     const sizes = [N * P, N * L, N * (L + 1)];
     const Wc = Math.min(W_MAX, Math.max(...sizes));
     this.Wc = Wc;
-    const makeW = (fn: unknown, size: number, comp: number): Kernel => {
+    const makeW = (fn: unknown, size: number, comp: number, extra: Consts = {}): Kernel => {
       const H = Math.ceil(size / Wc);
       const k = this.gpu.createKernel(fn as never, {
         output: [Wc, H],
         pipeline: true,
-        constants: { ...base, W: Wc, S: size, comp },
+        constants: { ...base, ...extra, W: Wc, S: size, comp },
         precision: 'single',
         loopMaxIterations: L + 2,
         tactic: 'precision',
@@ -542,12 +511,18 @@ export class GpuLiftedPipeline implements LiftedIterator {
       this.prefix.push(makeW(kPrefix, N * (L + 1), j));
       this.adj.push(makeW(kPairAdjoint, N * L, j));
     }
+    // At most 7 array arguments per kernel (+ the output): WebGPU's default limit is 8 storage buffers per stage.
+    for (let c = 0; c <= d; c++) {
+      const comp = c === d ? 3 : c;
+      this.preP.push(makeW(kQ, N * L, comp, { sA: c < d ? strides[c] : 1, nA: c < d ? shape[c] : 1, ihA: c < d ? ih[c] : 1 }));
+      this.projP.push(makeW(kProjP, N * L, comp));
+    }
+    for (let j = 0; j < d; j++) {
+      this.preS.push(makeW(kM, N * P, j));
+      this.projS.push(makeW(kProjS, N * P, j));
+    }
     for (let b = 0; b < 2; b++) {
-      for (let c = 0; c <= d; c++) this.dualP[b].push(makeW(kDualP, N * L, c === d ? 3 : c));
-      for (let j = 0; j < d; j++) {
-        this.dualS[b].push(makeW(kDualS, N * P, j));
-        this.primalMu[b].push(makeW(kPrimalMu, N * P, j));
-      }
+      for (let j = 0; j < d; j++) this.primalMu[b].push(makeW(kPrimalMu, N * P, j));
       this.primalV.push(makeW(kPrimalV, N * L, 0));
     }
     this.measure = this.gpu.createKernel(kMeasure as never, {
@@ -590,14 +565,19 @@ export class GpuLiftedPipeline implements LiftedIterator {
     // M = T*μ̄ (μ̄ inline from μ, s, C of the current p)
     const M: Tex[] = [];
     for (let j = 0; j < d; j++) M.push(yield this.adj[j](this.mu[j], this.s[j], this.C[j], this.tauMu));
-    const px = this.px;
-    const argsP = [pick(px, 0), pick(px, 1), pick(px, 2), this.pt, pick(M, 0), pick(M, 1), pick(M, 2), this.v, this.vprev, this.f32, this.sigmaP];
+    // dual p: per-component ascent (q), then the joint parabola projection. p and s are single-buffered: their old
+    // values are read only by the ascent passes, which run before the projections overwrite them.
+    const Q: Tex[] = [];
+    for (let c = 0; c <= d; c++) Q.push(yield this.preP[c](c < d ? this.px[c] : this.pt, M[c < d ? c : 0], this.v, this.vprev, this.sigmaP));
+    const argsP = [pick(Q, 0), pick(Q, 1), pick(Q, 2), Q[d], this.f32];
     const newPx: Tex[] = [];
-    for (let j = 0; j < d; j++) newPx.push(yield this.dualP[b][j](...argsP));
-    const newPt = yield this.dualP[b][d](...argsP);
-    const argsS = [pick(this.mu, 0), pick(this.mu, 1), pick(this.mu, 2), pick(this.s, 0), pick(this.s, 1), pick(this.s, 2), pick(this.C, 0), pick(this.C, 1), pick(this.C, 2), this.tauMu, this.pk1, this.pk2];
+    for (let j = 0; j < d; j++) newPx.push(yield this.projP[j](...argsP));
+    const newPt = yield this.projP[d](...argsP);
+    // dual s: per-component ascent (m), then the ball
+    const Ms: Tex[] = [];
+    for (let j = 0; j < d; j++) Ms.push(yield this.preS[j](this.mu[j], this.s[j], this.C[j], this.tauMu, this.pk1, this.pk2));
     const newS: Tex[] = [];
-    for (let j = 0; j < d; j++) newS.push(yield this.dualS[b][j](...argsS));
+    for (let j = 0; j < d; j++) newS.push(yield this.projS[j](pick(Ms, 0), pick(Ms, 1), pick(Ms, 2)));
     const newC: Tex[] = [];
     for (let j = 0; j < d; j++) newC.push(yield this.prefix[j](newPx[j]));
     const newMu: Tex[] = [];
