@@ -15,10 +15,19 @@ import { resources } from './resources.js';
 import { runSurePool } from './sure-pool.js';
 import { drawProbes, estimateNoise, evaluateCandidate, pickCandidate, sureCandidates, type SureRow } from './sure.js';
 
+/**
+ * The lifted back-end for the kernels that run: float64 CPU; on a real GPU (WebGPU adapter) the gpu.js pipeline in
+ * webgpu mode (asynchronous driver, state on the device); otherwise gpu.js's own JavaScript mode.
+ */
 async function chooseSolve(ctx: RunContext): Promise<LiftedSolve> {
   if (ctx.kernels.info.backend !== 'gpu') return cpuLiftedSolve;
   const { gpuLiftedSolve } = await import('../kernels/fdr/pipeline.js');
-  return gpuLiftedSolve();
+  if (ctx.kernels.info.device.includes('webgpu')) {
+    const { installNavigatorGpu } = await import('../kernels/gpu/webgpu-shim.js');
+    await installNavigatorGpu();
+    return gpuLiftedSolve('webgpu');
+  }
+  return gpuLiftedSolve('cpu');
 }
 
 function countStats(g: Gridded): { min: number; median: number; max: number; empty: number } {
