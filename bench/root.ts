@@ -62,7 +62,7 @@ export const bench: BenchFn = async ({ quick }) => {
   const columns = ['method', 'seeds', 'p100', 'p80', 'p50', 'mean', 'frac > offline best', 'ms/run', 'reference (p100 / p80 / p50)'];
   const tf = { kind: 'benchmark', task: 'tfbind8' };
   const rootTf = quick
-    ? { variant: 'reference', epochs: 2, functionsPerEpoch: 2, startPoints: 128, gpRows: 500, gradientSteps: 20, hidden: 64, samplingSteps: 50 }
+    ? { variant: 'reference', epochs: 4, functionsPerEpoch: 2, startPoints: 256, gpRows: 500, gradientSteps: 20, hidden: 64, samplingSteps: 50 }
     : { variant: 'reference', epochs: 15, functionsPerEpoch: 2, startPoints: 1024, gpRows: 500, gradientSteps: 100, hidden: 256 };
   const rootSeeds = quick ? [0] : [0, 1];
   const tfRows: (string | number | null)[][] = [];

@@ -120,6 +120,9 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
       pause: () => pause.tick(),
       onStep: (i) => ctx.progress({ iteration: iterations, objective: training?.trainer.lastLoss ?? null, measure: training?.validationLoss ?? null, elapsedMs: ctx.now() - t0, phase: 'sample', step: i }),
     });
+    if (training.trainer.batches < 8 * o.accumulate) {
+      warnings.push(`only ${training.trainer.batches} training batch(es): the EMA weights (copied every ${8 * o.accumulate} batches) are still the initial network`);
+    }
     if (ctx.signal.aborted) stop = 'cancelled';
     if (!x) {
       warnings.push(`cancelled: sampling did not finish within ${CANCEL_SAMPLING_MS / 1000} s, no candidates`);
