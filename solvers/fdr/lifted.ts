@@ -154,6 +154,13 @@ export class CpuLiftedSolver {
   private readonly acc: Float64Array;
   private readonly q: Float64Array;
   private readonly nu: number;
+  /**
+   * 'unrolled' (default): the two pair passes run with the d components unrolled into locals (dualPairs1/2/3,
+   * primalPairs): the same floating-point operations in the same order as 'generic', so bit-identical, but without
+   * the typed-array accumulator and the inner loop over j. 'generic' keeps the loop over j (tests and the bench
+   * baseline).
+   */
+  pairLoops: 'unrolled' | 'generic' = 'unrolled';
 
   constructor(
     readonly f: Float64Array,
@@ -207,42 +214,203 @@ export class CpuLiftedSolver {
     }
   }
 
+  /**
+   * s-step pass over the pairs of cell x, d = 2 unrolled (see `pairLoops`): μ̄ = μ + ω τ_μ (s − T p), acc = suffix
+   * sum of μ̄ over k2, M[k2] += acc, s ← ball(s − σ_s μ̄). Expects C = prefix sums of p^x at x and M = 0.
+   */
+  private dualPairs2(x: number): void {
+    const { L, P, C, M, nu } = this;
+    const { s, mu } = this.state;
+    const { sigmaS, tauMu, omega, ballThreshold } = this.steps;
+    const L1 = L + 1;
+    const bt2 = ballThreshold * ballThreshold;
+    let pb = 0;
+    for (let k1 = 0; k1 < L; k1++) {
+      const c0 = C[k1];
+      const c1 = C[L1 + k1];
+      let a0 = 0;
+      let a1 = 0;
+      let pi = pb + (L - 1 - k1);
+      let o = (x * P + pi) * 2;
+      for (let k2 = L - 1; k2 >= k1; k2--, pi--, o -= 2) {
+        const tm = omega * tauMu[pi];
+        const s0 = s[o];
+        const s1 = s[o + 1];
+        const mb0 = mu[o] + tm * (s0 - (C[k2 + 1] - c0));
+        const mb1 = mu[o + 1] + tm * (s1 - (C[L1 + k2 + 1] - c1));
+        a0 += mb0;
+        a1 += mb1;
+        M[k2] += a0;
+        M[L + k2] += a1;
+        const m0 = s0 - sigmaS * mb0;
+        const m1 = s1 - sigmaS * mb1;
+        // generic: n2 = 0; n2 += m0²; n2 += m1² — 0 + m0² is m0² exactly (m0² ≥ +0 or NaN)
+        const n2 = m0 * m0 + m1 * m1;
+        if (n2 > bt2) {
+          const sc = nu / Math.sqrt(n2);
+          s[o] = m0 * sc;
+          s[o + 1] = m1 * sc;
+        } else {
+          s[o] = m0;
+          s[o + 1] = m1;
+        }
+      }
+      pb += L - k1;
+    }
+  }
+
+  /** dualPairs2 for d = 1. */
+  private dualPairs1(x: number): void {
+    const { L, P, C, M, nu } = this;
+    const { s, mu } = this.state;
+    const { sigmaS, tauMu, omega, ballThreshold } = this.steps;
+    const bt2 = ballThreshold * ballThreshold;
+    let pb = 0;
+    for (let k1 = 0; k1 < L; k1++) {
+      const c0 = C[k1];
+      let a0 = 0;
+      let pi = pb + (L - 1 - k1);
+      let o = x * P + pi;
+      for (let k2 = L - 1; k2 >= k1; k2--, pi--, o--) {
+        const tm = omega * tauMu[pi];
+        const s0 = s[o];
+        const mb0 = mu[o] + tm * (s0 - (C[k2 + 1] - c0));
+        a0 += mb0;
+        M[k2] += a0;
+        const m0 = s0 - sigmaS * mb0;
+        const n2 = m0 * m0;
+        s[o] = n2 > bt2 ? m0 * (nu / Math.sqrt(n2)) : m0;
+      }
+      pb += L - k1;
+    }
+  }
+
+  /** dualPairs2 for d = 3. */
+  private dualPairs3(x: number): void {
+    const { L, P, C, M, nu } = this;
+    const { s, mu } = this.state;
+    const { sigmaS, tauMu, omega, ballThreshold } = this.steps;
+    const L1 = L + 1;
+    const L2 = 2 * L1;
+    const bt2 = ballThreshold * ballThreshold;
+    let pb = 0;
+    for (let k1 = 0; k1 < L; k1++) {
+      const c0 = C[k1];
+      const c1 = C[L1 + k1];
+      const c2 = C[L2 + k1];
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let pi = pb + (L - 1 - k1);
+      let o = (x * P + pi) * 3;
+      for (let k2 = L - 1; k2 >= k1; k2--, pi--, o -= 3) {
+        const tm = omega * tauMu[pi];
+        const s0 = s[o];
+        const s1 = s[o + 1];
+        const s2 = s[o + 2];
+        const mb0 = mu[o] + tm * (s0 - (C[k2 + 1] - c0));
+        const mb1 = mu[o + 1] + tm * (s1 - (C[L1 + k2 + 1] - c1));
+        const mb2 = mu[o + 2] + tm * (s2 - (C[L2 + k2 + 1] - c2));
+        a0 += mb0;
+        a1 += mb1;
+        a2 += mb2;
+        M[k2] += a0;
+        M[L + k2] += a1;
+        M[2 * L + k2] += a2;
+        const m0 = s0 - sigmaS * mb0;
+        const m1 = s1 - sigmaS * mb1;
+        const m2 = s2 - sigmaS * mb2;
+        const n2 = m0 * m0 + m1 * m1 + m2 * m2;
+        if (n2 > bt2) {
+          const sc = nu / Math.sqrt(n2);
+          s[o] = m0 * sc;
+          s[o + 1] = m1 * sc;
+          s[o + 2] = m2 * sc;
+        } else {
+          s[o] = m0;
+          s[o + 1] = m1;
+          s[o + 2] = m2;
+        }
+      }
+      pb += L - k1;
+    }
+  }
+
+  /** μ-step pass over the pairs of cell x, d ≤ 3 unrolled: μ += τ_μ (s − T p). Expects C of the new p^x. */
+  private primalPairs(x: number): void {
+    const { L, P, C, d } = this;
+    const { s, mu } = this.state;
+    const { tauMu } = this.steps;
+    const L1 = L + 1;
+    const L2 = 2 * L1;
+    let pb = 0;
+    for (let k1 = 0; k1 < L; k1++) {
+      const c0 = C[k1];
+      let pi = pb;
+      if (d === 2) {
+        const c1 = C[L1 + k1];
+        for (let k2 = k1, o = (x * P + pi) * 2; k2 < L; k2++, pi++, o += 2) {
+          const tm = tauMu[pi];
+          mu[o] += tm * (s[o] - (C[k2 + 1] - c0));
+          mu[o + 1] += tm * (s[o + 1] - (C[L1 + k2 + 1] - c1));
+        }
+      } else if (d === 1) {
+        for (let k2 = k1, o = x * P + pi; k2 < L; k2++, pi++, o++) mu[o] += tauMu[pi] * (s[o] - (C[k2 + 1] - c0));
+      } else {
+        const c1 = C[L1 + k1];
+        const c2 = C[L2 + k1];
+        for (let k2 = k1, o = (x * P + pi) * 3; k2 < L; k2++, pi++, o += 3) {
+          const tm = tauMu[pi];
+          mu[o] += tm * (s[o] - (C[k2 + 1] - c0));
+          mu[o + 1] += tm * (s[o + 1] - (C[L1 + k2 + 1] - c1));
+          mu[o + 2] += tm * (s[o + 2] - (C[L2 + k2 + 1] - c2));
+        }
+      }
+      pb += L - k1;
+    }
+  }
+
   iterateOnce(): number {
     const { N, L, d, P, C, M, acc, q, cost, flags, strides, invH, nu } = this;
     const { v, vprev, px, pt, s, mu } = this.state;
     const { sigmaP, sigmaS, tauMu, omega, tauV, ballThreshold } = this.steps;
     const L1 = L + 1;
+    const unrolled = this.pairLoops === 'unrolled';
     for (let x = 0; x < N; x++) {
       // --- μ̄, s-step (ball) and M = T*μ̄ in one pass over the pairs ---
       this.prefix(px, x);
       M.fill(0);
       const fl = flags[x];
       let pb = 0;
-      for (let k1 = 0; k1 < L; k1++) {
-        acc.fill(0);
-        // k2 descending so that acc_j = Σ_{k2' ≥ k2} μ̄[k1,k2'] (suffix sum), added to M_j[k2].
-        for (let k2 = L - 1; k2 >= k1; k2--) {
-          const pi = pb + (k2 - k1);
-          const o = (x * P + pi) * d;
-          const tm = omega * tauMu[pi];
-          let n2 = 0;
-          for (let j = 0; j < d; j++) {
-            const cb = j * L1;
-            const sj = s[o + j];
-            const mb = mu[o + j] + tm * (sj - (C[cb + k2 + 1] - C[cb + k1]));
-            acc[j] += mb;
-            M[j * L + k2] += acc[j];
-            const m = sj - sigmaS * mb;
-            s[o + j] = m;
-            n2 += m * m;
+      if (unrolled && d === 2) this.dualPairs2(x);
+      else if (unrolled && d === 1) this.dualPairs1(x);
+      else if (unrolled && d === 3) this.dualPairs3(x);
+      else
+        for (let k1 = 0; k1 < L; k1++) {
+          acc.fill(0);
+          // k2 descending so that acc_j = Σ_{k2' ≥ k2} μ̄[k1,k2'] (suffix sum), added to M_j[k2].
+          for (let k2 = L - 1; k2 >= k1; k2--) {
+            const pi = pb + (k2 - k1);
+            const o = (x * P + pi) * d;
+            const tm = omega * tauMu[pi];
+            let n2 = 0;
+            for (let j = 0; j < d; j++) {
+              const cb = j * L1;
+              const sj = s[o + j];
+              const mb = mu[o + j] + tm * (sj - (C[cb + k2 + 1] - C[cb + k1]));
+              acc[j] += mb;
+              M[j * L + k2] += acc[j];
+              const m = sj - sigmaS * mb;
+              s[o + j] = m;
+              n2 += m * m;
+            }
+            if (n2 > ballThreshold * ballThreshold) {
+              const sc = nu / Math.sqrt(n2);
+              for (let j = 0; j < d; j++) s[o + j] *= sc;
+            }
           }
-          if (n2 > ballThreshold * ballThreshold) {
-            const sc = nu / Math.sqrt(n2);
-            for (let j = 0; j < d; j++) s[o + j] *= sc;
-          }
+          pb += L - k1;
         }
-        pb += L - k1;
-      }
       // --- p-step: ascent with ∇v̄ + M, parabola projection per level ---
       const xb = x * L;
       for (let k = 0; k < L; k++) {
@@ -266,18 +434,20 @@ export class CpuLiftedSolver {
       // --- μ-step with the new s and p: μ += τ_μ (s − T p) ---
       this.prefix(px, x);
       pb = 0;
-      for (let k1 = 0; k1 < L; k1++) {
-        for (let k2 = k1; k2 < L; k2++) {
-          const pi = pb + (k2 - k1);
-          const o = (x * P + pi) * d;
-          const tm = tauMu[pi];
-          for (let j = 0; j < d; j++) {
-            const cb = j * L1;
-            mu[o + j] += tm * (s[o + j] - (C[cb + k2 + 1] - C[cb + k1]));
+      if (unrolled && d <= 3) this.primalPairs(x);
+      else
+        for (let k1 = 0; k1 < L; k1++) {
+          for (let k2 = k1; k2 < L; k2++) {
+            const pi = pb + (k2 - k1);
+            const o = (x * P + pi) * d;
+            const tm = tauMu[pi];
+            for (let j = 0; j < d; j++) {
+              const cb = j * L1;
+              mu[o + j] += tm * (s[o + j] - (C[cb + k2 + 1] - C[cb + k1]));
+            }
           }
+          pb += L - k1;
         }
-        pb += L - k1;
-      }
     }
     // --- v-step: v + τ_v div p, box; measure ---
     let e = 0;
