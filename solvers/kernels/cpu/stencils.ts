@@ -6,6 +6,7 @@
  * row by output row for the same reason.
  */
 import type { F64 } from '../ops.js';
+import { divWasm2, gradWasm2 } from './wasm-stencils.js';
 
 /** Front-padded (n0, n1, n2) view of a 1–3-axis shape, and N. */
 function dims(shape: readonly number[]): [number, number, number, number] {
@@ -17,15 +18,37 @@ function dims(shape: readonly number[]): [number, number, number, number] {
 }
 
 export function grad(shape: readonly number[], u: F64, out: F64): void {
-  const d = shape.length;
   const [n0, n1, n2, N] = dims(shape);
   if (N === 0) return;
+  // 2-D: rows 0..n1−2 through the wasm SIMD kernel when it applies, the last row (Neumann) here.
+  const done = shape.length === 2 && gradWasm2(n1, n2, u, out) ? n1 - 1 : 0;
+  gradRows(shape, u, out, done, n0 * n1);
+}
+
+export function div(shape: readonly number[], p: F64, out: F64): void {
+  const [n0, n1, n2, N] = dims(shape);
+  if (N === 0) return;
+  // 2-D: interior rows 1..n1−2 through the wasm SIMD kernel when it applies, the first and last rows here.
+  if (shape.length === 2 && divWasm2(n1, n2, p, out)) {
+    divRows(shape, p, out, 0, 1);
+    divRows(shape, p, out, n1 - 1, n1);
+    return;
+  }
+  divRows(shape, p, out, 0, n0 * n1);
+}
+
+/** The scalar grad on grid rows lo..hi−1 (a row is one line of the last axis, numbered i0·n1 + i1). */
+export function gradRows(shape: readonly number[], u: F64, out: F64, lo: number, hi: number): void {
+  const d = shape.length;
+  const [n0, n1, n2, N] = dims(shape);
   const s1 = n2;
   const s0 = n1 * n2;
   const o2 = (d - 1) * N; // last axis block
   const o1 = (d - 2) * N; // middle axis block (d ≥ 2)
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
+  for (let row = lo; row < hi; row++) {
+    const i0 = (row / n1) | 0;
+    const i1 = row - i0 * n1;
+    {
       const base = i0 * s0 + i1 * s1;
       const e = base + n2 - 1;
       if (d === 2 && i1 < n1 - 1) {
@@ -65,16 +88,18 @@ export function grad(shape: readonly number[], u: F64, out: F64): void {
   }
 }
 
-export function div(shape: readonly number[], p: F64, out: F64): void {
+/** The scalar div on grid rows lo..hi−1. */
+export function divRows(shape: readonly number[], p: F64, out: F64, lo: number, hi: number): void {
   const d = shape.length;
   const [n0, n1, n2, N] = dims(shape);
-  if (N === 0) return;
   const s1 = n2;
   const s0 = n1 * n2;
   const o2 = (d - 1) * N;
   const o1 = (d - 2) * N;
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
+  for (let row = lo; row < hi; row++) {
+    const i0 = (row / n1) | 0;
+    const i1 = row - i0 * n1;
+    {
       const base = i0 * s0 + i1 * s1;
       const e = base + n2 - 1;
       if (d === 2 && n2 > 1 && i1 > 0 && i1 < n1 - 1) {
