@@ -5,11 +5,21 @@
  * next to the reference figures of §5.2 (113.9 s / 145.9 s on a loaded 2-core CPU). Without --quick, also a SURE
  * run (3×3 grid) at n = 5 000, the `reference` variant and the A6 timing at the reference's own iteration counts.
  * SURE on worker threads: the same SURE job with 1 and 2 threads in this process (wall, speed-up, identical table).
+ * Growth (issue 7, spec §4.4): 2-D disc 15²/31²/64²/128² ×32 and 3-D ball 10³/18³ ×32 — cells, d·N·P, liftedBytes,
+ * measured memory, median ms/iteration of the float64 CPU iteration over a fixed count, projection to the reference's
+ * iteration counts, the pre-unrolling pair loops (`pairLoops: 'generic'`) as an in-process baseline, and the gpu.js
+ * 'cpu'-mode pipeline on the smallest grid.
  */
 import { fdrSpecSchema } from '../shared/index.js';
 import { createRng } from '../solvers/core/rng.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { runFdr } from '../solvers/fdr/index.js';
+import { gridProblem } from '../solvers/fdr/gridding.js';
+import { CpuLiftedSolver, pairCount, type LiftedConfig } from '../solvers/fdr/lifted.js';
+import { GpuLiftedPipeline, pipelineFloats } from '../solvers/kernels/fdr/pipeline.js';
+import { fdrLiftedBytes } from '../shared/spec/fdr.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { makeTestContext } from '../test/support/run-context.js';
 import type { BenchFn, BenchTable } from './table.js';
 
@@ -102,7 +112,227 @@ const REF = {
   20000: { its: 531, wall: 145.9, mse: 5.3e-4, hausdorff: 0.029, within: 1.0, size: 0.139 },
 } as const;
 
+
+/** A full garbage collection (for clean memory deltas), through the V8 flag when node was not started with it. */
+const collect: () => void = (() => {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return () => {};
+  }
+})();
+
+/** Full GC, a pause for V8's concurrent array-buffer sweeper to release freed backing stores, GC again. */
+async function settle(): Promise<void> {
+  collect();
+  await new Promise((r) => setTimeout(r, 100));
+  collect();
+}
+
+/** 3-D ball design of spec §4.2: f = r if r < ¼ else r + α, r = |x − ½|, α = 0.5·sd(Y | α = 0), σ 0.05. */
+function ball(n: number, seed: number): { X: number[]; y: number[] } {
+  const rng = createRng(seed);
+  const r3 = (a: number, b: number, c: number) => Math.hypot(a - 0.5, b - 0.5, c - 0.5);
+  let m1 = 0;
+  let m2 = 0;
+  const n0 = 20_000;
+  for (let i = 0; i < n0; i++) {
+    const y0 = r3(rng.next(), rng.next(), rng.next()) + SIGMA * rng.normal();
+    m1 += y0;
+    m2 += y0 * y0;
+  }
+  const alpha = 0.5 * Math.sqrt(m2 / n0 - (m1 / n0) ** 2);
+  const X: number[] = new Array(3 * n);
+  const y: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = rng.next();
+    const b = rng.next();
+    const c = rng.next();
+    X[3 * i] = a;
+    X[3 * i + 1] = b;
+    X[3 * i + 2] = c;
+    const r = r3(a, b, c);
+    y[i] = (r < 0.25 ? r : r + alpha) + SIGMA * rng.normal();
+  }
+  return { X, y };
+}
+
+const MB = 2 ** 20;
+const median = (a: number[]) => {
+  const s = a.slice().sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+interface GrowthCase {
+  label: string;
+  shape: number[];
+  /** samples (≈ 20 per cell in 2-D, the paper's ⌊(2n/3)^{1/3}⌋ rule in 3-D). */
+  n: number;
+  its: number;
+  /** Also time the pre-unrolling pair loops, interleaved iteration by iteration. */
+  baseline: boolean;
+  ref?: { its: number; wall: number };
+}
+
+/**
+ * One growth case in its own function, so that its solvers are unreachable once it returns (locals of the caller's
+ * async frame would otherwise keep the previous case alive across the next memory snapshot).
+ */
+async function growthCase(c: GrowthCase, L: number, cap: number): Promise<(string | number | null)[]> {
+  const d = c.shape.length;
+  const { X, y } = d === 2 ? disc(c.n, 0) : ball(c.n, 0);
+  const g = gridProblem({ kind: 'samples', X: { shape: [c.n, d], data: X }, y }, { resolution: c.shape, normalize: 'per-axis', variant: 'reference' });
+  const cfg: LiftedConfig = { shape: g.shape, levels: L, lambda: 50, nu: 0.01, variant: 'reference', h: g.h };
+  const N = g.N;
+  const P = pairCount(L);
+  await settle();
+  const m0 = process.memoryUsage();
+  const solver = new CpuLiftedSolver(g.f, cfg);
+  solver.iterate(2); // warm-up (JIT, first touch of every page)
+  const m1 = process.memoryUsage();
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const base = c.baseline ? new CpuLiftedSolver(g.f, cfg) : undefined;
+  if (base) {
+    base.pairLoops = 'generic';
+    base.iterate(2);
+  }
+  const tNew: number[] = [];
+  const tOld: number[] = [];
+  let spent = 0;
+  for (let i = 0; i < c.its && (i < 3 || spent < cap); i++) {
+    let t0 = performance.now();
+    solver.iterate(1);
+    const dt = performance.now() - t0;
+    tNew.push(dt);
+    spent += dt;
+    if (base) {
+      t0 = performance.now();
+      base.iterate(1);
+      tOld.push(performance.now() - t0);
+    }
+  }
+  const ms = median(tNew);
+  const msOld = base ? median(tOld) : null;
+  const work = d * N * P;
+  const lifted = fdrLiftedBytes(d, N, L);
+  const ab = m1.arrayBuffers - m0.arrayBuffers;
+  const refMs = c.ref ? (1000 * c.ref.wall) / c.ref.its : null;
+  return [
+    `${c.label} ${c.shape.join('×')}×${L}`,
+    N,
+    work,
+    lifted / MB,
+    ab / MB,
+    ab / lifted,
+    (m1.heapUsed - m0.heapUsed) / MB,
+    (m1.rss - m0.rss) / MB,
+    peakRss / MB,
+    tNew.length,
+    ms,
+    (1e6 * ms) / work,
+    msOld,
+    msOld === null ? null : msOld / ms,
+    c.ref ? c.ref.its : null,
+    c.ref ? (c.ref.its * ms) / 1000 : null,
+    c.ref ? c.ref.wall : null,
+    refMs,
+    refMs === null ? null : ms / refMs,
+  ];
+}
+
+/** Growth of time and memory with the grid (issue 7), float64 CPU iteration, `reference` variant, L 32. */
+async function growth(quick: boolean): Promise<BenchTable[]> {
+  const L = 32;
+  const cases: GrowthCase[] = [
+    { label: '2-D disc', shape: [15, 15], n: 5000, its: quick ? 20 : 50, baseline: true, ref: { its: REF[5000].its, wall: REF[5000].wall } },
+    { label: '2-D disc', shape: [31, 31], n: 20000, its: quick ? 20 : 50, baseline: true, ref: { its: REF[20000].its, wall: REF[20000].wall } },
+    { label: '2-D disc', shape: [64, 64], n: 20 * 64 * 64, its: quick ? 5 : 20, baseline: !quick },
+    { label: '2-D disc', shape: [128, 128], n: 20 * 128 * 128, its: quick ? 3 : 10, baseline: false },
+    { label: '3-D ball', shape: [10, 10, 10], n: 1500, its: quick ? 10 : 30, baseline: !quick },
+    { label: '3-D ball', shape: [18, 18, 18], n: 10000, its: quick ? 3 : 10, baseline: false },
+  ];
+  const rows: (string | number | null)[][] = [];
+  const cap = quick ? 6000 : 15000; // ms of timed iterations per case (at least 3 iterations)
+  const t00 = performance.now();
+  const load0 = loadavg()[0];
+  for (const c of cases) rows.push(await growthCase(c, L, cap));
+  const cpuWall = (performance.now() - t00) / 1000;
+  // gpu.js pipeline in its JavaScript ('cpu') mode, smallest grid only (slow: every kernel is an interpreted loop).
+  const gRows: (string | number | null)[][] = [];
+  {
+    const { X, y } = disc(5000, 0);
+    const g = gridProblem({ kind: 'samples', X: { shape: [5000, 2], data: X }, y }, { resolution: [15, 15], normalize: 'per-axis', variant: 'reference' });
+    const cfg: LiftedConfig = { shape: g.shape, levels: L, lambda: 50, nu: 0.01, variant: 'reference', h: g.h };
+    await settle();
+    const m0 = process.memoryUsage();
+    const pipe = new GpuLiftedPipeline(g.f, cfg, 'cpu');
+    try {
+      pipe.iterate(1);
+      const m1 = process.memoryUsage();
+      const ts: number[] = [];
+      for (let i = 0; i < (quick ? 2 : 5); i++) {
+        const t0 = performance.now();
+        pipe.iterate(1);
+        ts.push(performance.now() - t0);
+      }
+      const ms = median(ts);
+      const cpuMs = rows[0][10] as number;
+      const refMs = (1000 * REF[5000].wall) / REF[5000].its;
+      gRows.push(['2-D disc 15×15×32', (4 * pipelineFloats(2, g.N, L)) / MB, (m1.arrayBuffers - m0.arrayBuffers) / MB, (m1.heapUsed - m0.heapUsed) / MB, ts.length, ms, ms / cpuMs, (REF[5000].its * ms) / 1000, REF[5000].wall, ms / refMs]);
+    } finally {
+      pipe.destroy();
+    }
+  }
+  return [
+    {
+      title: `fdr — growth of time and memory (float64 CPU iteration, reference variant, L ${L}, λ 50, ν 0.01; issue 7, spec §4.4)`,
+      columns: [
+        'grid',
+        'cells N',
+        'd·N·P',
+        'liftedBytes MiB',
+        'typed arrays Δ MiB',
+        'Δ / liftedBytes',
+        'heap Δ MiB',
+        'RSS Δ MiB',
+        'peak RSS MiB',
+        'its timed',
+        'ms/it (median)',
+        'ns per d·N·P',
+        'ms/it generic (before)',
+        'speed-up',
+        'ref its',
+        'projected s at ref its',
+        'ref wall s',
+        'ref ms/it',
+        'ratio ms/it (goal ≤ 0.02)',
+      ],
+      rows,
+      notes: [
+        'Data: 2-D disc of §4.1 (≈ 20 samples per cell) and 3-D ball of §4.2 (n 1 500 / 10 000, ⌊(2n/3)^{1/3}⌋ cells), Solvent rng seed 0, gridded by gridding.ts; P = L(L+1)/2 = 528.',
+        'liftedBytes = 16·d·N·P + 96·N·L + 32·N (spec); typed arrays Δ / heap Δ / RSS Δ = process.memoryUsage() after constructing the solver and 2 warm-up iterations minus before (after a full GC); peak RSS = process.resourceUsage().maxRSS so far (whole bench process, cases run in this order).',
+        `ms/it = median over the timed iterations (each timed alone; a case stops early after ${cap / 1000} s of them, at least 3); ns per d·N·P = ms/it / (d·N·P): the CPU constant b of resources() (spec start value 100 ns).`,
+        "generic (before) = the same solver with pairLoops 'generic' (the loop over the d components with a typed-array accumulator, i.e. the code before the unrolling), interleaved iteration by iteration in this process; both bit-identical (test/solvers/fdr/lifted.test.ts).",
+        'Reference: Python/PyTorch reference implementation, 1 thread, on a loaded 2-core CPU (load average 9–14, ±30%), spec §5.2: 113.9 s for 1 071 iterations (index 1 070) at 15²×32, 145.9 s for 531 (index 530) at 31²×32. Projected = ref its × ms/it (iteration only, no gridding/recovery). No reference figures exist for the larger grids.',
+        `Machine: ${availableParallelism()} cores shared with other jobs, 1-min load average ${load0.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end; the CPU-path cases took ${cpuWall.toFixed(1)} s.`,
+      ],
+    },
+    {
+      title: "fdr — gpu.js pipeline in 'cpu' mode (float32, JavaScript kernels), smallest grid only",
+      columns: ['grid', 'device floats MiB (pipelineFloats·4)', 'typed arrays Δ MiB', 'heap Δ MiB', 'its timed', 'ms/it (median)', 'vs float64 CPU', 'projected s at 1 071 its', 'ref wall s', 'ratio ms/it vs ref'],
+      rows: gRows,
+      notes: ["gpu.js 'cpu' mode runs each kernel as a JavaScript loop per output texel (no GPU); it is a correctness path, not a fast one. A real GPU run needs a device (mode 'webgpu'/'gpu')."],
+    },
+  ];
+}
+
 export const bench: BenchFn = async ({ quick }) => {
+  // growth first, so that the peak RSS column is not raised by the other runs
+  const growthTables = await growth(quick);
   const cols = ['n', 'grid×L', 'variant', 'iterations', 'wall s', 'ms/it', 'ref wall s', 'wall ratio', 'MSE', 'ref MSE', 'Hausdorff', 'ref H', 'within 1 cell', 'mean |size|', 'ref size (true 0.1132)', 'jump cells'];
   const rows: (string | number | null)[][] = [];
   for (const n of [5000, 20000] as const) {
@@ -165,5 +395,6 @@ export const bench: BenchFn = async ({ quick }) => {
       notes: [`whole job ${s.wall.toFixed(1)} s; final fit MSE ${s.met.mse.toExponential(3)}, Hausdorff ${s.met.hausdorff.toFixed(3)}, mean |size| ${s.met.size.toFixed(3)}`],
     });
   }
+  tables.push(...growthTables);
   return tables;
 };
