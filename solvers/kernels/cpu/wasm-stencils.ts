@@ -17,12 +17,14 @@ const MAX_ROW = 1 << 15;
 const PAGE = 65536;
 
 type RowsFn = (a: number, b: number, c: number, rows: number, n2: number) => void;
+type Conv3Fn = (img: number, out: number, rows: number, w: number, ...k: number[]) => void;
 
 interface WasmStencils {
   mem: WebAssembly.Memory;
   f64: Float64Array;
   grad2: RowsFn;
   div2: RowsFn;
+  conv3: Conv3Fn;
 }
 
 let wasm: WasmStencils | null | undefined;
@@ -32,8 +34,8 @@ function load(): WasmStencils | null {
   try {
     const mem = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(stencilModuleBytes()), { env: { mem } });
-    const ex = inst.exports as unknown as { grad2: RowsFn; div2: RowsFn };
-    wasm = { mem, f64: new Float64Array(mem.buffer), grad2: ex.grad2, div2: ex.div2 };
+    const ex = inst.exports as unknown as { grad2: RowsFn; div2: RowsFn; conv3: Conv3Fn };
+    wasm = { mem, f64: new Float64Array(mem.buffer), grad2: ex.grad2, div2: ex.div2, conv3: ex.conv3 };
   } catch {
     wasm = null; // no WebAssembly SIMD on this host
   }
@@ -116,6 +118,43 @@ export function divWasm2(n1: number, n2: number, p: F64, out: F64): boolean {
     f.set(p.subarray(o - n2, o + len), py);
     f.set(p.subarray(N + o, N + o + len), px);
     s.div2(8 * px, 8 * (py + n2), 8 * d, rows, n2);
+    out.set(f.subarray(d, d + len), o);
+  }
+  return true;
+}
+
+/**
+ * 3×3 correlation on an h×w image, interior columns 1..w−2 of rows 1..h−2, with taps k00..k22 (already flipped
+ * for the adjoint); the caller fills rows 0, h−1 and columns 0, w−1. False if the wasm path does not apply.
+ */
+export function conv3Wasm(
+  h: number,
+  w: number,
+  img: F64,
+  out: F64,
+  k00: number,
+  k01: number,
+  k02: number,
+  k10: number,
+  k11: number,
+  k12: number,
+  k20: number,
+  k21: number,
+  k22: number,
+): boolean {
+  if (w < 3 || !usesWasmStencil(h, w)) return false;
+  const s = wasm!;
+  const R = rowsPerBlock(w);
+  // Slots: image rows with the rows above and below | output rows.
+  const [f, stride] = slots(s, 2, (R + 2) * w);
+  for (let r0 = 1; r0 < h - 1; r0 += R) {
+    const rows = Math.min(R, h - 1 - r0);
+    const o = r0 * w;
+    const len = rows * w;
+    const a = phase(img, o - w);
+    const d = stride + phase(out, o);
+    f.set(img.subarray(o - w, o + len + w), a);
+    s.conv3(8 * a, 8 * d, rows, w, k00, k01, k02, k10, k11, k12, k20, k21, k22);
     out.set(f.subarray(d, d + len), o);
   }
   return true;

@@ -110,6 +110,34 @@ describe('cpu float64 reference checks', () => {
     expect(wasmCases).toBe(6); // [40, 40] is below the size gate; the others take the wasm path
   });
 
+  it('3×3 conv2d/conv2dAdjoint on the wasm SIMD path: interior sums bit-identical to the row-major scalar sum', () => {
+    const r = createRng(13);
+    for (const [h, w] of [[70, 67], [65, 128], [4, 2000], [130, 33]] as const) {
+      expect(usesWasmStencil(h, w)).toBe(true);
+      const img = r.fillNormal(new Float64Array(h * w));
+      const kern = r.fillNormal(new Float64Array(9));
+      const out = new Float64Array(h * w).fill(Number.NaN);
+      for (const flip of [false, true]) {
+        if (flip) K.conv2dAdjoint(h, w, img, 3, kern, out);
+        else K.conv2d(h, w, img, 3, kern, out);
+        expect(maxErr(out, convOracle(h, w, img, 3, kern, flip))).toBeLessThan(1e-13);
+        const k = (a: number, b: number) => (flip ? kern[(2 - a) * 3 + (2 - b)] : kern[a * 3 + b]);
+        let mismatches = 0;
+        for (let i = 1; i < h - 1; i++)
+          for (let j = 1; j < w - 1; j++) {
+            let acc = k(0, 0) * img[(i - 1) * w + j - 1];
+            for (let t = 1; t < 9; t++) {
+              const a = Math.floor(t / 3);
+              const b = t % 3;
+              acc += k(a, b) * img[(i + a - 1) * w + j + b - 1];
+            }
+            if (!Object.is(acc, out[i * w + j])) mismatches++;
+          }
+        expect(mismatches).toBe(0);
+      }
+    }
+  });
+
   it('projectParabola: feasible points stay, projections land on the parabola and satisfy the normal condition', () => {
     fc.assert(
       fc.property(
