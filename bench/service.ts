@@ -6,7 +6,7 @@
  * duplicates yield one job.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalServer } from '../functions/local/server.js';
@@ -141,7 +141,7 @@ export const bench: BenchFn = async ({ quick }) => {
     const dup = await Promise.all(Array.from({ length: 32 }, () => post(trivial, { 'idempotency-key': 'bench-dup' })));
     const dupIds = new Set(dup.map((r) => r.json.id));
     tables.push({
-      title: `sustained load: ${total} submissions from ${clients} concurrent clients over loopback (concurrency ${s.queue.stats.running + 0 || 'cores'})`,
+      title: `sustained load: ${total} submissions from ${clients} concurrent clients over loopback (${cpus().length} worker processes at a time)`,
       columns: ['measure', 'value', 'ratio to HTTP floor'],
       rows: [
         ['submissions/s accepted (202)', total / submitS, total / submitS / healthRps],

@@ -48,6 +48,8 @@ export class ProcessQueue implements JobQueue {
   private idleWaiters: (() => void)[] = [];
   private readonly jobs: JobStore;
   private spare: Spare | undefined;
+  /** Learnt from the first warm worker: no GPU adapter here, so later workers skip the probe. */
+  private noGpu = false;
 
   constructor(private readonly o: ProcessQueueOptions) {
     this.jobs = new JobStore(o.store);
@@ -151,7 +153,7 @@ export class ProcessQueue implements JobQueue {
 
   /** Forks a worker that warms up (imports, kernels) and then waits for one job over IPC. */
   private forkSpare(): Spare {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.o.env, SOLVENT_DATA: this.o.dataRoot };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.o.env, SOLVENT_DATA: this.o.dataRoot, ...(this.noGpu ? { SOLVENT_GPU: 'none' } : {}) };
     delete env.SOLVENT_TENANT;
     delete env.SOLVENT_JOB_ID;
     const child = fork(WORKER_ENTRY, [], {
@@ -160,7 +162,11 @@ export class ProcessQueue implements JobQueue {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = new Promise<boolean>((res) => {
-      child.on('message', (m: { type?: string }) => m?.type === 'ready' && res(true));
+      child.on('message', (m: { type?: string; gpu?: boolean }) => {
+        if (m?.type !== 'ready') return;
+        if (m.gpu === false) this.noGpu = true;
+        res(true);
+      });
       child.once('exit', () => res(false));
     });
     child.once('exit', () => {

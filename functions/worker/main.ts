@@ -26,6 +26,8 @@ const env = z
     SOLVENT_DATA: z.string().default('.solvent'),
     SOLVENT_DATA_DIR: z.string().optional(),
     SOLVENT_TEST_SOLVER_MODULE: z.string().optional(),
+    /** Set by the local queue once a worker found no GPU adapter: `auto` then skips the (slow) adapter probe. */
+    SOLVENT_GPU: z.enum(['none', 'probe']).default('probe'),
   })
   .parse(process.env);
 
@@ -53,7 +55,8 @@ if (env.SOLVENT_TEST_SOLVER_MODULE) {
 
 let ref: { tenant: string; jobId: string };
 const kernelCache = new Map<Choice, ReturnType<typeof createKernels>>();
-const kernels = (choice: Choice) => {
+const kernels = (requested: Choice) => {
+  const choice: Choice = requested === 'auto' && env.SOLVENT_GPU === 'none' ? 'cpu' : requested;
   if (!kernelCache.has(choice)) kernelCache.set(choice, createKernels(choice));
   return kernelCache.get(choice) as ReturnType<typeof createKernels>;
 };
@@ -61,8 +64,8 @@ if (env.SOLVENT_TENANT && env.SOLVENT_JOB_ID) {
   ref = { tenant: env.SOLVENT_TENANT, jobId: env.SOLVENT_JOB_ID };
 } else if (process.send) {
   // Spare: warm up while idle (solver modules, the default kernels), then wait for the job.
-  await Promise.all([...Object.values(SOLVERS).map((s) => s.load().catch(() => undefined)), kernels('auto').catch(() => undefined)]);
-  process.send({ type: 'ready' });
+  const [, auto] = await Promise.all([Promise.all(Object.values(SOLVERS).map((s) => s.load().catch(() => undefined))), kernels('auto').catch(() => undefined)]);
+  process.send({ type: 'ready', gpu: auto?.info.backend === 'gpu' });
   ref = await assigned;
 } else {
   log.error('worker: SOLVENT_TENANT and SOLVENT_JOB_ID are required');

@@ -49,9 +49,12 @@ export class JobStore {
     const { tenant, id } = status;
     const fresh = await this.store.putIfAbsent(keys.specKey(tenant, id), encodeJson(spec), { contentType: 'application/json' });
     if (!fresh) return false;
-    await this.store.put(keys.statusKey(tenant, id), encodeJson(status), { contentType: 'application/json' });
-    await this.store.put(keys.jobIndexKey(tenant, id), encodeJson({ id, createdAt: status.createdAt }));
-    if (!isTerminal(status.status)) await this.store.put(keys.activeJobKey(tenant, id), encodeJson({ id }));
+    // Independent documents: written concurrently (a failure is cleaned up by the caller).
+    await Promise.all([
+      this.store.put(keys.statusKey(tenant, id), encodeJson(status), { contentType: 'application/json' }),
+      this.store.put(keys.jobIndexKey(tenant, id), encodeJson({ id, createdAt: status.createdAt })),
+      isTerminal(status.status) ? Promise.resolve('') : this.store.put(keys.activeJobKey(tenant, id), encodeJson({ id })),
+    ]);
     return true;
   }
 
