@@ -3,6 +3,7 @@
  * plain memory-copy bandwidth measured in the same run. GEMM 256–1024 (float64 blocked wasm SIMD vs the plain JS
  * loop vs gpu.js), grad+div stencils on 256²–1024² × 10 iterations, conv2d 3×3, CSR SpMV with 1e6 non-zeros.
  * Backends: cpu (float64), gpu.js webasm, and gpu.js webgpu when an adapter answers (scripts/gpu-check.sh).
+ * `--stencils` runs only the stencil table (cpu, the scalar-JS rows and webgpu if present).
  */
 import { createRng } from '../solvers/core/rng.js';
 import { gemmReference } from '../solvers/kernels/cpu/gemm-reference.js';

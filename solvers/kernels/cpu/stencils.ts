@@ -3,7 +3,8 @@
  * Neumann boundary (0 at the last index of each axis) and the divergence that is exactly their negative adjoint,
  * div_k p[i] = p̃_k[i] − p̃_k[i − e_k] with p̃_k = p_k zeroed at the last index and p̃[−1] = 0. A grid of 1–3 axes
  * is walked once as rows of its last axis (all axes' terms per row while the rows are in cache); conv2d runs output
- * row by output row for the same reason.
+ * row by output row for the same reason. On 2-D grids the bulk rows (and the 3×3 conv interior) go through the wasm
+ * SIMD kernels of wasm-stencils.ts, which evaluate the same expressions in the same order (bit-identical).
  */
 import type { F64 } from '../ops.js';
 import { conv3Wasm, divWasm2, gradWasm2 } from './wasm-stencils.js';
