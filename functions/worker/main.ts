@@ -48,7 +48,8 @@ if (env.SOLVENT_BUCKET) {
 }
 
 let solverOverride: Parameters<typeof runJob>[1]['solverOverride'];
-if (env.SOLVENT_TEST_SOLVER_MODULE) {
+// Test-only solver stand-ins: honoured only under the test runner, so production always runs the real solvers.
+if (env.SOLVENT_TEST_SOLVER_MODULE && process.env.VITEST) {
   const mod = (await import(env.SOLVENT_TEST_SOLVER_MODULE)) as { solvers: Record<string, never> };
   solverOverride = async (name) => mod.solvers[name];
 }
