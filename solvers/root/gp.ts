@@ -6,6 +6,7 @@
  */
 import { SolverError } from '../../shared/index.js';
 import type { Kernels } from '../kernels/ops.js';
+import type { GpFitTimer } from './timing.js';
 
 /** Reusable buffers for fitting GPs of up to `maxRows` rows. */
 export class GpWorkspace {
@@ -41,17 +42,25 @@ export class GpMean {
     s2: number,
     noise: number,
     work: GpWorkspace,
+    timer?: GpFitTimer,
   ): GpMean {
     if (n > work.maxRows) throw new Error(`GP workspace holds ${work.maxRows} rows, asked for ${n}`);
     const K = n * n === work.gram.length ? work.gram : work.gram.subarray(0, n * n);
     let eps = noise;
     for (let attempt = 0; attempt < 4; attempt++) {
+      const tGram = timer?.now() ?? 0;
       kernels.rbf(n, n, d, X, X, lengthscale, s2, K);
       for (let i = 0; i < n; i++) K[i * n + i] += eps;
+      const tChol = timer?.now() ?? 0;
+      if (timer) timer.gramMs += tChol - tGram;
+      let alpha: Float64Array | undefined;
       if (kernels.cholesky(n, K)) {
-        const alpha = Float64Array.from(y.subarray(0, n));
+        alpha = Float64Array.from(y.subarray(0, n));
         kernels.trsm(false, n, 1, K, alpha);
         kernels.trsm(true, n, 1, K, alpha);
+      }
+      if (timer) timer.choleskyMs += timer.now() - tChol;
+      if (alpha) {
         const gp = new GpMean(kernels, n, d, X, alpha, lengthscale, s2);
         gp.noiseUsed = eps;
         return gp;

@@ -20,6 +20,7 @@ import { rootSpecHash, RootCheckpointer } from './checkpoint.js';
 import { Pause } from './pause.js';
 import { scoreStats, TFBIND8_RANDOM128 } from './scores.js';
 import { Streams } from './streams.js';
+import { RootTiming } from './timing.js';
 import { type RootTraining, trainRoot } from './train-root.js';
 
 /** Time allowed for sampling candidates after a cancel (the sampler is stopped at this deadline). */
@@ -64,6 +65,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
   const aborted = () => ctx.signal.aborted;
   const pause = new Pause(() => ctx.now());
   const warnings: string[] = [];
+  const timing = new RootTiming(() => ctx.now());
 
   // Base GP (ℓ0, σ²0, no perturbation) on the GP rows of epoch 0: GA's surrogate and `predicted` for every method.
   // CPU backend: the first BASE_GP_ROWS_CPU of those rows (a float64 JS Cholesky of 15,000 rows takes many minutes).
@@ -75,7 +77,9 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
   o.baseGpRows = baseGpRows;
   const work = new GpWorkspace(o.method === 'root' ? Math.max(o.gpRows, baseGpRows) : baseGpRows);
   const rows0 = gpRowsFor(off, baseGpRows, () => streams.gpSubset(0));
+  const tBase = ctx.now();
   const gp0 = GpMean.fit(ctx.kernels, rows0.n, d, rows0.X, rows0.y, o.lengthscale, o.outputscale, o.gpNoise, work);
+  timing.baseGpMs = ctx.now() - tBase;
   await pause.tick();
 
   const Qstart = o.candidates;
@@ -93,7 +97,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
 
   if (o.method === 'root') {
     const ckpt = new RootCheckpointer(ctx, rootSpecHash(spec, ds));
-    training = await trainRoot(off, o, streams, ctx, t0, work, ckpt, pause);
+    training = await trainRoot(off, o, streams, ctx, t0, work, ckpt, pause, timing);
     iterations = training.epochs;
     history = downsample(training.history.map((r) => ({ ...r })));
     stop = training.stop;
@@ -111,6 +115,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
     const yTarget = new Float64Array(Q).fill(target.z);
     // D1: corrected feeds (y_high = target, y_low = start ŷ) as in training; reference swaps the two slots.
     const [slotHigh, slotLow] = reference ? [yStart, yTarget] : [yTarget, yStart];
+    const tSample = ctx.now();
     const x = await sampleBridge(Q, d, startRows, slotHigh, slotLow, training.trainer.denoiser(), {
       steps: o.samplingSteps,
       eta: o.samplerEta,
@@ -118,8 +123,12 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
       rng: streams.sampler(),
       aborted: stopSampling,
       pause: () => pause.tick(),
-      onStep: (i) => ctx.progress({ iteration: iterations, objective: training?.trainer.lastLoss ?? null, measure: training?.validationLoss ?? null, elapsedMs: ctx.now() - t0, phase: 'sample', step: i }),
+      onStep: (i) => {
+        timing.samplerSteps = i + 1;
+        ctx.progress({ iteration: iterations, objective: training?.trainer.lastLoss ?? null, measure: training?.validationLoss ?? null, elapsedMs: ctx.now() - t0, phase: 'sample', step: i });
+      },
     });
+    timing.samplingMs = ctx.now() - tSample;
     if (training.trainer.batches < 8 * o.accumulate) {
       warnings.push(`only ${training.trainer.batches} training batch(es): the EMA weights (copied every ${8 * o.accumulate} batches) are still the initial network`);
     }
@@ -240,6 +249,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
     norm[2 * d + 1] = off.yStats.std;
     await ctx.artifacts.write('bridge-normalisation.npy', norm, [2 * d + 2]);
   }
+  out.timing = timing.record();
   out.elapsedMs = ctx.now() - t0;
   return out;
 }

@@ -16,6 +16,7 @@ import type { ResolvedOptions } from './options.js';
 import { type PairSet, walkBuffers, walkPairs } from './pairs.js';
 import type { Pause } from './pause.js';
 import type { Streams } from './streams.js';
+import type { RootTiming } from './timing.js';
 
 export const VALIDATION_FRACTION = 0.1;
 export const VALIDATION_EVERY = 20;
@@ -148,6 +149,7 @@ export async function trainRoot(
   work: GpWorkspace,
   ckpt: RootCheckpointer,
   pause: Pause,
+  timing?: RootTiming,
 ): Promise<RootTraining> {
   const { d } = off;
   const trainer = new BridgeTrainer(
@@ -201,6 +203,7 @@ export async function trainRoot(
   }
 
   for (let e = epochs; e < o.epochs; e++) {
+    const tEpoch = ctx.now();
     const valAtStart = val.count;
     const jitteredAtStart = jittered;
     let c: EpochCursor;
@@ -218,12 +221,21 @@ export async function trainRoot(
         ctx.progress({ iteration: e, objective: trainer.lastLoss, measure: validationLoss, elapsedMs: ctx.now() - t0, phase: 'pairs', function: s, functions: o.functionsPerEpoch });
         const ell = o.lengthscale + o.perturbation * (2 * rng.next() - 1);
         const s2 = o.outputscale + o.perturbation * (2 * rng.next() - 1);
-        const gp = GpMean.fit(ctx.kernels, rows.n, d, rows.X, rows.y, ell, s2, o.gpNoise, work);
+        const gp = GpMean.fit(ctx.kernels, rows.n, d, rows.X, rows.y, ell, s2, o.gpNoise, work, timing);
         if (gp.noiseUsed > o.gpNoise) jittered++;
+        if (timing) {
+          timing.factorisations++;
+          timing.gpRows = rows.n;
+        }
         for (let i = 0; i < pool.length; i++) poolPerm[i] = pool[i];
         rng.shuffle(poolPerm);
         for (let i = 0; i < P; i++) starts[i] = poolPerm[i];
+        const tWalk = ctx.now();
         const pairs = await walkPairs(gp, off.Z, starts, P, o.gradientSteps, o.stepSize, o.pairThreshold, buf, aborted, tick);
+        if (timing) {
+          timing.walkMs += ctx.now() - tWalk;
+          timing.walkSteps += o.gradientSteps;
+        }
         if (!pairs) return cancel(e, valAtStart, jitteredAtStart);
         const nVal = Math.floor(VALIDATION_FRACTION * pairs.count);
         val.push(pairs, 0, nVal);
@@ -243,7 +255,12 @@ export async function trainRoot(
       await tick();
       if (aborted()) return cancelInEpoch(e, c);
       const B = Math.min(o.batchSize, train.count - c.from);
+      const tBatch = ctx.now();
       c.lossSum += trainer.trainBatch(train, ord, c.from, B, (b) => streams.batch(b));
+      if (timing) {
+        timing.networkMs += ctx.now() - tBatch;
+        timing.batches++;
+      }
       c.nb++;
       c.from += B;
       ctx.progress({ iteration: e, objective: c.lossSum / c.nb, measure: validationLoss, elapsedMs: ctx.now() - t0, phase: 'train', batch: trainer.batches });
@@ -252,11 +269,17 @@ export async function trainRoot(
     const last = e === o.epochs - 1 || overBudget();
     let vl: number | undefined;
     if ((e + 1) % VALIDATION_EVERY === 0 || last) {
+      const tVal = ctx.now();
       vl = await trainer.validate(val, 64, (k) => streams.validation(k), tick, aborted);
+      if (timing) timing.validationMs += ctx.now() - tVal;
       if (vl === undefined) return cancelInEpoch(e, c);
       if (Number.isFinite(vl)) validationLoss = vl;
     }
     epochs = e + 1;
+    if (timing) {
+      timing.epochMs += ctx.now() - tEpoch;
+      timing.epochs++;
+    }
     const rec: EpochRecord = { iteration: e + 1, loss: c.nb > 0 ? c.lossSum / c.nb : Number.NaN, learningRate: trainer.scheduler.lr, pairsKept: c.kept, elapsedMs: ctx.now() - t0 };
     if (vl !== undefined && Number.isFinite(vl)) rec.validationLoss = vl;
     history.push(rec);

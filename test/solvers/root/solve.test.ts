@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rootSpecSchema } from '../../../shared/index.js';
 import { solver } from '../../../solvers/root/index.js';
 import { resources } from '../../../solvers/root/resources.js';
+import type { RootTimingRecord } from '../../../solvers/root/timing.js';
 import { makeTestContext } from '../../support/run-context.js';
 
 const cat = {
@@ -54,7 +55,7 @@ describe('root solver end to end', () => {
     const c1 = await makeTestContext();
     const r1 = await solver.run(spec, c1);
     const r2 = await solver.run(spec, await makeTestContext());
-    const strip = (r: Record<string, unknown>) => JSON.stringify({ ...r, elapsedMs: 0, history: (r.history as Record<string, unknown>[]).map((h) => ({ ...h, elapsedMs: 0 })) });
+    const strip = (r: Record<string, unknown>) => JSON.stringify({ ...r, elapsedMs: 0, timing: undefined, history: (r.history as Record<string, unknown>[]).map((h) => ({ ...h, elapsedMs: 0 })) });
     expect(strip(r1)).toBe(strip(r2));
     const cands = r1.candidates as number[][];
     expect(cands.length).toBe(4);
@@ -97,6 +98,14 @@ describe('root solver end to end', () => {
     expect(Number.isFinite((r.scores as { mean: number }).mean)).toBe(true);
     const phases = new Set(ctx.progressLog.map((p) => p.phase));
     for (const p of ['pairs', 'train', 'sample']) expect(phases.has(p)).toBe(true);
+    // Timing record: unit counts are exact; the parts are non-negative, add up to gpMs, and fit in the run's wall time.
+    const t = r.timing as RootTimingRecord;
+    expect({ epochs: t.epochs, factorisations: t.factorisations, gpRows: t.gpRows, walkSteps: t.walkSteps, samplerSteps: t.samplerSteps }).toEqual({ epochs: 3, factorisations: 6, gpRows: 200, walkSteps: 120, samplerSteps: 20 });
+    expect(t.batches).toBe((r.training as { batches: number }).batches);
+    for (const v of [t.gramMs, t.choleskyMs, t.walkMs, t.networkMs, t.validationMs, t.samplingMs, t.baseGpMs, t.perEpochMs]) expect(v).toBeGreaterThanOrEqual(0);
+    expect(t.gpMs).toBe(t.gramMs + t.choleskyMs + t.walkMs);
+    expect(t.gpMs + t.networkMs + t.validationMs).toBeLessThanOrEqual(t.perEpochMs * t.epochs + 1e-9);
+    expect(t.perEpochMs * t.epochs + t.samplingMs + t.baseGpMs).toBeLessThanOrEqual((r.elapsedMs as number) + 1e-9);
   });
 
   it('quadratic ROOT, seeded small budget (≈ 3 s per seed): the mean candidate beats the best offline point (seeds 0, 1)', async () => {
