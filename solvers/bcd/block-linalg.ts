@@ -4,6 +4,9 @@
  * λ_max (L_b of the gradient update) by Householder tridiagonalisation + Sturm bisection (exact to round-off, O(τ³)).
  * All routines work in caller-provided scratch (`BlockWorkspace`), so the iteration allocates nothing.
  */
+import { jacobiEigen } from '../linalg/jacobi-eigen.js';
+
+export { jacobiEigen };
 
 export class BlockWorkspace {
   readonly a: Float64Array;
@@ -62,55 +65,6 @@ export function cholQuadForm(n: number, Lf: Float64Array, b: Float64Array, tmp: 
     q += t * t;
   }
   return q;
-}
-
-/** Cyclic Jacobi eigen-decomposition of symmetric A[n×n] (destroyed); eigenvalues in w, eigenvectors in columns of V. */
-export function jacobiEigen(n: number, A: Float64Array, w: Float64Array, V: Float64Array): void {
-  V.fill(0, 0, n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let tot = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const a2 = A[i * n + j] * A[i * n + j];
-        tot += a2;
-        if (i !== j) off += a2;
-      }
-    }
-    if (off <= 1e-30 * tot || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (apq === 0) continue;
-        const app = A[p * n + p];
-        const aqq = A[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p];
-          const akq = A[k * n + q];
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k];
-          const aqk = A[q * n + k];
-          A[p * n + k] = c * apk - s * aqk;
-          A[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p];
-          const vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) w[i] = A[i * n + i];
 }
 
 /**

@@ -4,47 +4,7 @@
  * Cyclic Jacobi rotations (exact to round-off) up to n = 160; above, power iteration for λ_max and shifted power
  * iteration for λ_min, run to a 1e-12 relative change and padded outward by 1e-9 relative (safe direction).
  */
-
-/** Eigenvalues of the symmetric n×n matrix A (row-major, not modified), ascending. */
-export function jacobiEigenvalues(n: number, A: Float64Array): Float64Array {
-  const a = Float64Array.from(A.subarray(0, n * n));
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i * n + i] * a[i * n + i];
-      for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const app = a[p * n + p];
-        const aqq = a[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  const ev = new Float64Array(n);
-  for (let i = 0; i < n; i++) ev[i] = a[i * n + i];
-  return ev.sort();
-}
+import { jacobiEigenvalues } from '../linalg/jacobi-eigen.js';
 
 function symv(n: number, A: Float64Array, x: Float64Array, out: Float64Array): void {
   for (let i = 0; i < n; i++) {
