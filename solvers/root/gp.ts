@@ -3,6 +3,7 @@
  * zero prior mean, α = (σ²K_ℓ + noise·I)⁻¹ŷ by one Cholesky factorisation per function, g(x) = Σ_j α_j k(x, X_j) and
  * ∇g(x) = Σ_j α_j k(x, X_j)(X_j − x)/ℓ². Gram, factorisation, solves and cross-kernels run on ctx.kernels.
  * A failed factorisation is retried with the diagonal noise ×10 (up to 3 times) and reported through `jitter`.
+ * An optional GpFitTimer accumulates the Gram and the factorisation + solve times (timing.ts).
  */
 import { SolverError } from '../../shared/index.js';
 import type { Kernels } from '../kernels/ops.js';
