@@ -280,7 +280,7 @@ export const bench: BenchFn = async ({ quick, args }) => {
   const cFwd128 = fitThroughOrigin(hs.map((H) => H * H), netUnits.map((u) => u.fwd128Ms));
   tables.push({
     title: `ROOT GP unit costs (${device}, d = 24; median of 1–3 reps after a warm-up)`,
-    columns: ['n', 'Gram ms', 'Cholesky + 2 solves ms', 'Cholesky ns / n³ ×1e3', 'walk step ms (2048 walkers)', 'walk ns per walker·row'],
+    columns: ['n', 'Gram ms', 'Cholesky + 2 solves ms', 'Cholesky ps / n³', 'walk step ms (2048 walkers)', 'walk ns per walker·row'],
     rows: gpUnits.map((u): Cell[] => [u.n, Number(u.gramMs.toFixed(2)), Number(u.cholMs.toFixed(1)), Number(((u.cholMs / u.n ** 3) * 1e9).toFixed(1)), Number(u.stepMs.toFixed(1)), Number(((u.stepMs / (u.walkers * u.n)) * 1e6).toFixed(1))]),
     notes: ['GP.fit with its timer on seeded Gaussian rows, ℓ = σ² = 6.25, noise 0.01 (the cost does not depend on the values); walk step = one ∇g call for 2·1024 walkers'],
   });
@@ -311,9 +311,9 @@ export const bench: BenchFn = async ({ quick, args }) => {
     columns: ['part', 'formula', 'projected time', 'share'],
     rows: projRows,
     notes: [
-      `fitted through the origin by least squares on the unit costs above: c_chol = ${(cChol * 1e9).toFixed(3)} ns (ms per n³ ×1e9), c_gram = ${(cGram * 1e6).toFixed(3)} ns per n²·d, c_walk = ${(cWalk * 1e6).toFixed(3)} ns per walker·row·dim, c_batch = ${(cBatch * 1e6).toFixed(3)} ns per H², c_fwd64 = ${(cFwd64 * 1e6).toFixed(3)}, c_fwd128 = ${(cFwd128 * 1e6).toFixed(3)} ns per H²`,
-      `n = 15,000 (${(n / sizes[sizes.length - 1]).toFixed(1)}× the largest measured n: Cholesky extrapolated by n³, cache effects not modelled), 2P = 2048 walkers, d = 24; 116 batches of 64 per epoch (7,376 training pairs, spec §1.4); validation pool grows by 816 pairs per epoch`,
-      'batch and forward costs are fitted as c·H² (the H² layers hold 98 % of the 2.15 M parameters at H = 1024); the H = 1024 row above is measured directly',
+      `fitted through the origin by least squares on the unit costs above: c_chol = ${(cChol * 1e6).toFixed(4)} ns per n³, c_gram = ${(cGram * 1e6).toFixed(3)} ns per n²·d, c_walk = ${(cWalk * 1e6).toFixed(3)} ns per walker·row·dim, c_batch = ${(cBatch * 1e6).toFixed(3)} ns per H², c_fwd64 = ${(cFwd64 * 1e6).toFixed(3)}, c_fwd128 = ${(cFwd128 * 1e6).toFixed(3)} ns per H²`,
+      `n = 15,000 (${(n / sizes[sizes.length - 1]).toFixed(1)}× the largest measured n: Cholesky extrapolated by n³; its measured cost per n³ rises with n (cache), so the GP rows are a lower bound), 2P = 2048 walkers, d = 24; 116 batches of 64 per epoch (7,376 training pairs, spec §1.4); validation pool grows by 816 pairs per epoch`,
+      `batch and forward costs are fitted as c·H² (the H² layers hold 98 % of the 2.15 M parameters at H = 1024); ${hs.includes(FULL.H) ? 'the H = 1024 row above is measured directly' : `extrapolated from H ≤ ${hs[hs.length - 1]} (--quick)`}`,
       gpu ? 'GPU backend: float32 kernels' : 'CPU float64 kernels: spec §8 expects the full preset to need the GPU backend',
       `ROOT runs above used ${runEpochs} epoch(s)`,
     ],
