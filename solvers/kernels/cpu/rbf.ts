@@ -1,8 +1,20 @@
 /**
  * @module Squared-exponential (RBF) kernel blocks in float64: K[i,j] = s2·exp(−|X_i − Y_j|²/(2ℓ²)) and the gradient
  * of the GP mean m(y) = Σ_i α_i k(X_i, y): ∇m(y_j) = Σ_i α_i k(X_i, y_j)·(X_i − y_j)/ℓ².
+ * Large gradients go through GEMM: with W[j,i] = α_i k(X_i, y_j)/ℓ², ∇m(y_j) = (W·X)_j − (Σ_i W[j,i])·y_j, and
+ * |X_i − y_j|² = |X_i|² + |y_j|² − 2·(Y·Xᵀ)[j,i] (clamped at 0), in blocks of rows of Y so the scratch stays small.
  */
 import type { F64 } from '../ops.js';
+import { gemm } from './gemm.js';
+
+/** Rows of Y per block of the GEMM path (scratch: BLOCK·n doubles). */
+const BLOCK = 64;
+let scratch: Float64Array = new Float64Array(0);
+let norms: Float64Array = new Float64Array(0);
+
+function grow(a: Float64Array, n: number): Float64Array {
+  return a.length >= n ? a : new Float64Array(Math.max(n, a.length * 2));
+}
 
 export function rbf(n: number, m: number, d: number, X: F64, Y: F64, lengthscale: number, s2: number, K: F64): void {
   const g = -1 / (2 * lengthscale * lengthscale);
@@ -32,6 +44,10 @@ export function rbfMeanGrad(
   s2: number,
   G: F64,
 ): void {
+  if (d >= 4 && n >= 64 && m >= 8) {
+    rbfMeanGradGemm(n, m, d, X, Y, alpha, lengthscale, s2, G);
+    return;
+  }
   const l2 = lengthscale * lengthscale;
   const g = -1 / (2 * l2);
   G.fill(0, 0, m * d);
@@ -46,6 +62,46 @@ export function rbfMeanGrad(
       }
       const w = (alpha[i] * s2 * Math.exp(g * r2)) / l2;
       for (let c = 0; c < d; c++) G[yj + c] += w * (X[xi + c] - Y[yj + c]);
+    }
+  }
+}
+
+function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha: F64, lengthscale: number, s2: number, G: F64): void {
+  const l2 = lengthscale * lengthscale;
+  const g = -1 / (2 * l2);
+  const coef = s2 / l2;
+  scratch = grow(scratch, BLOCK * n);
+  norms = grow(norms, n + BLOCK);
+  const S = scratch;
+  const xn = norms;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += X[i * d + c] * X[i * d + c];
+    xn[i] = s;
+  }
+  for (let j0 = 0; j0 < m; j0 += BLOCK) {
+    const b = Math.min(BLOCK, m - j0);
+    const Yb = Y.subarray(j0 * d, (j0 + b) * d);
+    gemm(false, true, b, n, d, 1, Yb, X, 0, S); // S[jj,i] = y_j·X_i
+    for (let jj = 0; jj < b; jj++) {
+      const yo = jj * d;
+      let yn = 0;
+      for (let c = 0; c < d; c++) yn += Yb[yo + c] * Yb[yo + c];
+      const row = jj * n;
+      let rowSum = 0;
+      for (let i = 0; i < n; i++) {
+        const r2 = xn[i] + yn - 2 * S[row + i];
+        const w = alpha[i] * coef * Math.exp(g * (r2 > 0 ? r2 : 0));
+        S[row + i] = w;
+        rowSum += w;
+      }
+      xn[n + jj] = rowSum;
+    }
+    const Gb = G.subarray(j0 * d, (j0 + b) * d);
+    gemm(false, false, b, d, n, 1, S, X, 0, Gb); // (W·X)_j
+    for (let jj = 0; jj < b; jj++) {
+      const rs = xn[n + jj];
+      for (let c = 0; c < d; c++) Gb[jj * d + c] -= rs * Yb[jj * d + c];
     }
   }
 }
