@@ -28,6 +28,8 @@ export class Updater {
   private readonly z: Float64Array;
   private readonly u: Float64Array;
   private readonly fws?: ForestWorkspace;
+  /** Two-metric scratch (free coordinates, free sub-Hessian, its right-hand side, the direction). */
+  private readonly tm?: { free: Int32Array; Hf: Float64Array; df: Float64Array; dir: Float64Array };
   /** LA estimates per coordinate (start 1). */
   private readonly est?: Float64Array;
   private readonly forest: boolean;
@@ -46,6 +48,9 @@ export class Updater {
     this.z = new Float64Array(cap);
     this.u = new Float64Array(cap);
     if (this.forest) this.fws = new ForestWorkspace(m.n);
+    if (o.update === 'two-metric') {
+      this.tm = { free: new Int32Array(cap), Hf: new Float64Array(cap * cap), df: new Float64Array(cap), dir: new Float64Array(cap) };
+    }
     if (o.lipschitzEstimate === 'adaptive' && o.update === 'gradient') this.est = new Float64Array(m.n).fill(1);
   }
 
@@ -302,22 +307,19 @@ export class Updater {
     const { x, lambda } = m;
     const gt = this.u; // gradient of f + λ1ᵀx
     for (let k = 0; k < len; k++) gt[k] = this.gb[k] + lambda;
+    const { free, Hf, df, dir } = this.tm as NonNullable<typeof this.tm>;
     let sumL = 0;
-    const free: number[] = [];
+    let nf = 0;
     for (let k = 0; k < len; k++) {
       if (x[b[k]] < 1e-4 && gt[k] > 0) sumL += m.L[b[k]];
-      else free.push(k);
+      else free[nf++] = k;
     }
     m.hessBound(b, len, this.H);
-    const nf = free.length;
-    const Hf = new Float64Array(nf * nf);
-    const df = new Float64Array(nf);
     for (let p = 0; p < nf; p++) {
       df[p] = -gt[free[p]];
       for (let q = 0; q < nf; q++) Hf[p * nf + q] = this.H[free[p] * len + free[q]];
     }
-    if (nf > 0 && !solveSpd(nf, Hf, df, new BlockWorkspace(nf))) this.stats.pinvFallbacks++;
-    const dir = this.gb.slice(0, len);
+    if (nf > 0 && !solveSpd(nf, Hf, df, this.ws)) this.stats.pinvFallbacks++;
     for (let k = 0; k < len; k++) dir[k] = sumL > 0 ? -gt[k] / sumL : 0;
     for (let p = 0; p < nf; p++) dir[free[p]] = df[p];
     const F0 = m.f();
