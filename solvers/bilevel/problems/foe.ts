@@ -63,6 +63,20 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
   const jvBuf = new Float64Array(n);
   const pv1 = new Float64Array(p);
   const pv2 = new Float64Array(p);
+  // Filter coefficients copied out of θ (and of v in jv) into fixed buffers with views made once, so that the
+  // per-image, per-filter loops of every product create no subarray views.
+  const kBuf = new Float64Array(F * ff);
+  const vBuf = new Float64Array(F * ff);
+  const kViews: F64[] = [];
+  const vViews: F64[] = [];
+  for (let i = 0; i < F; i++) {
+    kViews.push(kBuf.subarray(i * ff, (i + 1) * ff));
+    vViews.push(vBuf.subarray(i * ff, (i + 1) * ff));
+  }
+  /** Copies the F·f² filter coefficients of t into dst (kBuf or vBuf). */
+  const loadFilters = (t: F64, dst: F64): void => {
+    for (let j = 0; j < F * ff; j++) dst[j] = t[kOff + j];
+  };
 
   const pad = (src: F64, off: number, dst: F64): void => {
     for (let i = 0; i < Hp; i++) {
@@ -77,7 +91,6 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
       for (let j = 0; j < Wp; j++) out[oi + refl(j - PAD, w)] += scale * a[i * Wp + j];
     }
   };
-  const kern = (t: F64, i: number): F64 => t.subarray(kOff + i * ff, kOff + (i + 1) * ff);
   /** U = crop(conv2d(padded, k)). */
   const corr = (padded: F64, k: F64, out: F64): void => {
     K.conv2d(Hp, Wp, padded, f, k, full);
@@ -109,15 +122,15 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
     lipschitz(t) {
       let s = 1;
       for (let i = 0; i < F; i++) {
-        const k = kern(t, i);
         let l1 = 0;
-        for (let j = 0; j < ff; j++) l1 += Math.abs(k[j]);
+        for (let j = 0; j < ff; j++) l1 += Math.abs(t[kOff + i * ff + j]);
         s += (c(t, i) * (2 * l1) ** 2) / gam(t, i);
       }
       return s / N;
     },
     lipschitzUpper: 1 / N,
     gradLower(x, t, out) {
+      loadFilters(t, kBuf);
       for (let m = 0; m < N; m++) {
         const off = m * hw;
         pad(x, off, Px);
@@ -125,14 +138,14 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
         for (let i = 0; i < F; i++) {
           const ci = c(t, i);
           const g2 = gam(t, i) ** 2;
-          corr(Px, kern(t, i), U);
+          corr(Px, kViews[i], U);
           for (let a = 0; a < oh; a++) {
             for (let b = 0; b < ow; b++) {
               const u = U[a * ow + b];
               setE(a, b, (ci * u) / Math.sqrt(u * u + g2));
             }
           }
-          corrAdjointAdd(kern(t, i));
+          corrAdjointAdd(kViews[i]);
         }
         for (let j = 0; j < hw; j++) out[off + j] = x[off + j] - noisy[off + j];
         padAdjointAdd(acc, out, off, 1);
@@ -140,13 +153,14 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
       }
     },
     lowerValue(x, t) {
+      loadFilters(t, kBuf);
       let s = 0;
       for (let m = 0; m < N; m++) {
         pad(x, m * hw, Px);
         for (let i = 0; i < F; i++) {
           const ci = c(t, i);
           const g2 = gam(t, i) ** 2;
-          corr(Px, kern(t, i), U);
+          corr(Px, kViews[i], U);
           for (let a = 0; a < oh * ow; a++) s += ci * Math.sqrt(U[a] * U[a] + g2);
         }
       }
@@ -154,6 +168,7 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
       return s / N;
     },
     hvp(x, t, v, out) {
+      loadFilters(t, kBuf);
       for (let m = 0; m < N; m++) {
         const off = m * hw;
         pad(x, off, Px);
@@ -162,14 +177,14 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
         for (let i = 0; i < F; i++) {
           const ci = c(t, i);
           const g2 = gam(t, i) ** 2;
-          corr(Px, kern(t, i), U);
-          corr(Pv, kern(t, i), Wq);
+          corr(Px, kViews[i], U);
+          corr(Pv, kViews[i], Wq);
           for (let a = 0; a < oh * ow; a++) {
             const s = U[a] * U[a] + g2;
             const ai = Math.floor(a / ow);
             setE(ai, a - ai * ow, ((ci * g2) / (s * Math.sqrt(s))) * Wq[a]);
           }
-          corrAdjointAdd(kern(t, i));
+          corrAdjointAdd(kViews[i]);
         }
         for (let j = 0; j < hw; j++) out[off + j] = v[off + j];
         padAdjointAdd(acc, out, off, 1);
@@ -177,6 +192,7 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
       }
     },
     jtq(x, t, q, out) {
+      loadFilters(t, kBuf);
       out.fill(0);
       for (let m = 0; m < N; m++) {
         const off = m * hw;
@@ -185,11 +201,11 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
         for (let i = 0; i < F; i++) {
           const ci = c(t, i) / N;
           const g2 = gam(t, i) ** 2;
-          corr(Px, kern(t, i), U);
-          corr(Pv, kern(t, i), Wq);
+          corr(Px, kViews[i], U);
+          corr(Pv, kViews[i], Wq);
           let sa = 0;
           let sb = 0;
-          const gk = out.subarray(kOff + i * ff, kOff + (i + 1) * ff);
+          const gk = kOff + i * ff;
           // A = ψ″(u)⊙w and B = ψ′(u) on the valid window, kept in full/full2 (reuse as scratch).
           for (let a = 0; a < oh * ow; a++) {
             const u = U[a];
@@ -212,13 +228,15 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
                 const rowA = a * ow;
                 for (let b = 0; b < ow; b++) s += full[rowA + b] * Px[rowP + b] + full2[rowA + b] * Pv[rowP + b];
               }
-              gk[ka * f + kb] += ci * s;
+              out[gk + ka * f + kb] += ci * s;
             }
           }
         }
       }
     },
     jv(x, t, v, out) {
+      loadFilters(t, kBuf);
+      loadFilters(v, vBuf);
       out.fill(0);
       for (let m = 0; m < N; m++) {
         const off = m * hw;
@@ -227,8 +245,8 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
         for (let i = 0; i < F; i++) {
           const ci = c(t, i);
           const g2 = gam(t, i) ** 2;
-          const V = v.subarray(kOff + i * ff, kOff + (i + 1) * ff);
-          corr(Px, kern(t, i), U);
+          const V = vViews[i];
+          corr(Px, kViews[i], U);
           corr(Px, V, Wq); // K_V x
           const s0 = v[0] + v[1 + i];
           const s1 = v[1 + F + i];
@@ -239,7 +257,7 @@ export function createFoeModel(data: ImageBatch, F: number, f: number, K: Kernel
             const ai = Math.floor(a / ow);
             setE(ai, a - ai * ow, ci * (s0 * (u / rt) + s1 * ((-u * g2) / (s * rt)) + (g2 / (s * rt)) * Wq[a]));
           }
-          corrAdjointAdd(kern(t, i));
+          corrAdjointAdd(kViews[i]);
           for (let a = 0; a < oh * ow; a++) {
             const u = U[a];
             const ai = Math.floor(a / ow);

@@ -91,7 +91,10 @@ export function createMultinomialModel(train: Split, val: Split, d: number, k: n
     theta0: theta0 ?? new Float64Array(n).fill(-3),
     x0: new Float64Array(n),
     linearLower: false,
-    admissible: (t) => t.every((v) => Math.abs(v) < 700),
+    admissible(t) {
+      for (let j = 0; j < t.length; j++) if (!(Math.abs(t[j]) < 700)) return false;
+      return true;
+    },
     mu: minExp,
     lipschitz: (t) => Lx + maxExp(t),
     lipschitzUpper: Lg,

@@ -26,7 +26,23 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
   const T = new Float64Array(hw);
   const col0 = new Float64Array(n);
   const col1 = new Float64Array(n);
-  const view = (a: F64, i: number): F64 => a.subarray(i * hw, (i + 1) * hw);
+  /**
+   * Per-image views of an n-vector, made once per distinct array: the products are called with the same few work
+   * buffers on every iteration, so a one-entry cache per argument slot avoids N subarray views per call.
+   */
+  const viewCache = (): ((a: F64, i: number) => F64) => {
+    let src: F64 | undefined;
+    const views: F64[] = new Array<F64>(N);
+    return (a, i) => {
+      if (a !== src) {
+        for (let m = 0; m < N; m++) views[m] = a.subarray(m * hw, (m + 1) * hw);
+        src = a;
+      }
+      return views[i];
+    };
+  };
+  const viewX = viewCache();
+  const viewV = viewCache();
   return {
     n,
     p: 2,
@@ -41,7 +57,7 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
       const c = 0.5 * Math.exp(t[0]);
       const g2 = Math.exp(2 * t[1]);
       for (let i = 0; i < N; i++) {
-        k.grad(shape, view(x, i), G);
+        k.grad(shape, viewX(x, i), G);
         for (let j = 0; j < 2 * hw; j++) P[j] = G[j] / Math.sqrt(G[j] * G[j] + g2);
         k.div(shape, P, T);
         const o = i * hw;
@@ -53,7 +69,7 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
       const g2 = Math.exp(2 * t[1]);
       let s = 0;
       for (let i = 0; i < N; i++) {
-        k.grad(shape, view(x, i), G);
+        k.grad(shape, viewX(x, i), G);
         for (let j = 0; j < 2 * hw; j++) s += c * Math.sqrt(G[j] * G[j] + g2);
       }
       for (let j = 0; j < n; j++) s += 0.5 * (x[j] - noisy[j]) ** 2;
@@ -64,8 +80,8 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
       const gam = Math.exp(t[1]);
       const g2 = gam * gam;
       for (let i = 0; i < N; i++) {
-        k.grad(shape, view(x, i), G);
-        k.grad(shape, view(v, i), Gv);
+        k.grad(shape, viewX(x, i), G);
+        k.grad(shape, viewV(v, i), Gv);
         for (let j = 0; j < 2 * hw; j++) {
           const s = G[j] * G[j] + g2;
           P[j] = (g2 / (s * Math.sqrt(s))) * Gv[j];
@@ -81,8 +97,8 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
       let s0 = 0;
       let s1 = 0;
       for (let i = 0; i < N; i++) {
-        k.grad(shape, view(x, i), G);
-        k.grad(shape, view(q, i), Gv);
+        k.grad(shape, viewX(x, i), G);
+        k.grad(shape, viewV(q, i), Gv);
         for (let j = 0; j < 2 * hw; j++) {
           const u = G[j];
           const s = u * u + g2;
@@ -137,7 +153,7 @@ export function createTvModel(data: ImageBatch, k: Kernels, theta0?: F64): Bilev
     const c = 0.5 * Math.exp(t[0]);
     const g2 = Math.exp(2 * t[1]);
     for (let i = 0; i < N; i++) {
-      k.grad(shape, view(x, i), G);
+      k.grad(shape, viewX(x, i), G);
       for (let j = 0; j < 2 * hw; j++) {
         const u = G[j];
         const s = u * u + g2;
