@@ -9,9 +9,10 @@ import { SolverError } from '../../shared/index.js';
 import type { Kernels } from '../kernels/ops.js';
 import type { GpFitTimer } from './timing.js';
 
-/** Reusable buffers for fitting GPs of up to `maxRows` rows. */
+/** Reusable buffers for fitting GPs of up to `maxRows` rows, and the cross-kernel scratch of `predict` (grown on demand). */
 export class GpWorkspace {
   readonly gram: Float64Array;
+  cross: Float64Array = new Float64Array(0);
   constructor(readonly maxRows: number) {
     this.gram = new Float64Array(maxRows * maxRows);
   }
@@ -20,10 +21,10 @@ export class GpWorkspace {
 export class GpMean {
   /** Diagonal noise actually used (≥ the requested noise when jitter was needed). */
   noiseUsed = 0;
-  private cross: Float64Array = new Float64Array(0);
 
   private constructor(
     readonly kernels: Kernels,
+    private readonly work: GpWorkspace,
     readonly n: number,
     readonly d: number,
     readonly X: Float64Array,
@@ -62,7 +63,7 @@ export class GpMean {
       }
       if (timer) timer.choleskyMs += timer.now() - tChol;
       if (alpha) {
-        const gp = new GpMean(kernels, n, d, X, alpha, lengthscale, s2);
+        const gp = new GpMean(kernels, work, n, d, X, alpha, lengthscale, s2);
         gp.noiseUsed = eps;
         return gp;
       }
@@ -71,13 +72,17 @@ export class GpMean {
     throw new SolverError(`the GP Gram matrix is not positive definite even with noise ${eps / 10} (lengthscale ${lengthscale}, outputscale ${s2})`);
   }
 
-  /** out[m] = g(Y_j) for Y[m×d], in row tiles (one n×tile cross-kernel buffer, allocated once per GP). */
+  /**
+   * out[m] = g(Y_j) for Y[m×d], in row tiles. The n×tile cross-kernel scratch lives in the workspace (shared by the
+   * GPs fitted with it, grown on demand), so fitting and evaluating one GP per synthetic function allocates it once.
+   */
   predict(m: number, Y: Float64Array, out: Float64Array): Float64Array {
     const tile = Math.max(1, Math.min(m, Math.floor(4_000_000 / Math.max(1, this.n))));
-    if (this.cross.length < this.n * tile) this.cross = new Float64Array(this.n * tile);
+    const w = this.work;
+    if (w.cross.length < this.n * tile) w.cross = new Float64Array(this.n * tile);
     for (let r = 0; r < m; r += tile) {
       const b = Math.min(tile, m - r);
-      const K = this.cross.subarray(0, this.n * b);
+      const K = w.cross.subarray(0, this.n * b);
       this.kernels.rbf(this.n, b, this.d, this.X, Y.subarray(r * this.d, (r + b) * this.d), this.lengthscale, this.s2, K);
       this.kernels.gemv(true, this.n, b, 1, K, this.alpha, 0, out.subarray(r, r + b));
     }

@@ -170,6 +170,7 @@ export async function trainRoot(
   const aborted = () => ctx.signal.aborted;
   const tick = () => pause.tick();
   const overBudget = () => o.timeLimitS !== undefined && ctx.now() - t0 > o.timeLimitS * 1000;
+  const batchRng = (b: number) => streams.batch(b);
   let validationLoss = Number.NaN;
   let lastMaxYHigh = Number.NEGATIVE_INFINITY;
   let jittered = 0;
@@ -256,7 +257,7 @@ export async function trainRoot(
       if (aborted()) return cancelInEpoch(e, c);
       const B = Math.min(o.batchSize, train.count - c.from);
       const tBatch = ctx.now();
-      c.lossSum += trainer.trainBatch(train, ord, c.from, B, (b) => streams.batch(b));
+      c.lossSum += trainer.trainBatch(train, ord, c.from, B, batchRng);
       if (timing) {
         timing.networkMs += ctx.now() - tBatch;
         timing.batches++;

@@ -187,7 +187,8 @@ export class BridgeTrainer {
         const B = Math.min(mlp.maxBatch, Q - r);
         for (let i = 0; i < B; i++) mlp.setInput(i, x, (r + i) * d, t, yHigh[r + i], yLow[r + i]);
         const f = mlp.forward(B, layers);
-        out.set(f.subarray(0, B * d), r * d);
+        const o = r * d;
+        for (let j = 0; j < B * d; j++) out[o + j] = f[j];
       }
     };
   }
