@@ -45,6 +45,10 @@ function disc(n: number, seed: number): { X: number[]; y: number[] } {
 interface Metrics {
   mse: number;
   hausdorff: number;
+  /** Directed parts of the Hausdorff distance: max over jump cells of the distance to the circle (stray cells)… */
+  stray: number;
+  /** …and max over circle points of the distance to the nearest jump cell (gaps in the detected set). */
+  gap: number;
   within: number;
   size: number;
   cells: number;
@@ -62,12 +66,14 @@ function metrics(u: number[], mask: number[], jumps: { size: number }[], m: numb
     }
   const circle: [number, number][] = Array.from({ length: 2000 }, (_, k) => [0.5 + 0.25 * Math.cos((2 * Math.PI * k) / 2000), 0.5 + 0.25 * Math.sin((2 * Math.PI * k) / 2000)]);
   const dist = (p: [number, number], q: [number, number]) => Math.hypot(p[0] - q[0], p[1] - q[1]);
-  let h = 0;
-  for (const c of centres) h = Math.max(h, Math.min(...circle.map((q) => dist(c, q))));
-  for (const q of circle) h = Math.max(h, centres.length ? Math.min(...centres.map((c) => dist(c, q))) : Infinity);
+  let stray = 0;
+  let gap = 0;
+  for (const c of centres) stray = Math.max(stray, Math.min(...circle.map((q) => dist(c, q))));
+  for (const q of circle) gap = Math.max(gap, centres.length ? Math.min(...centres.map((c) => dist(c, q))) : Infinity);
+  const h = Math.max(stray, gap);
   const within = centres.filter((c) => Math.abs(Math.hypot(c[0] - 0.5, c[1] - 0.5) - 0.25) <= 1 / m).length / Math.max(1, centres.length);
   const size = jumps.reduce((s, j) => s + Math.abs(j.size), 0) / Math.max(1, jumps.length);
-  return { mse: se / (m * m), hausdorff: h, within, size, cells: centres.length };
+  return { mse: se / (m * m), hausdorff: h, stray, gap, within, size, cells: centres.length };
 }
 
 interface RunOpts {
@@ -78,10 +84,12 @@ interface RunOpts {
   workers?: number;
   levels?: number;
   points?: number;
+  /** Data seed of the disc (default 0). */
+  seed?: number;
 }
 
 async function run(n: number, variant: 'corrected' | 'reference', opts: RunOpts) {
-  const { X, y } = disc(n, 0);
+  const { X, y } = disc(n, opts.seed ?? 0);
   const m = Math.floor(Math.sqrt(0.05 * n));
   const spec = fdrSpecSchema.parse({
     solver: 'fdr',
@@ -335,9 +343,11 @@ export const bench: BenchFn = async ({ quick }) => {
   const growthTables = await growth(quick);
   const cols = ['n', 'grid×L', 'variant', 'iterations', 'wall s', 'ms/it', 'ref wall s', 'wall ratio', 'MSE', 'ref MSE', 'Hausdorff', 'ref H', 'within 1 cell', 'mean |size|', 'ref size (true 0.1132)', 'jump cells'];
   const rows: (string | number | null)[][] = [];
+  const seed0 = new Map<number, Awaited<ReturnType<typeof run>>>();
   for (const n of [5000, 20000] as const) {
     for (const variant of quick ? (['corrected'] as const) : (['corrected', 'reference'] as const)) {
       const r = await run(n, variant, { tolerance: 5e-5, maxIterations: 15000 });
+      if (variant === 'corrected') seed0.set(n, r);
       const ref = REF[n];
       rows.push([n, `${r.m}²×32`, variant, r.out.iterations, r.wall, (1000 * r.wall) / r.out.iterations, ref.wall, r.wall / ref.wall, r.met.mse, ref.mse, r.met.hausdorff, ref.hausdorff, r.met.within, r.met.size, ref.size, r.met.cells]);
     }
@@ -351,9 +361,44 @@ export const bench: BenchFn = async ({ quick }) => {
         'Data drawn with Solvent rng (seed 0), not the NumPy fixture; α = 0.1132, σ = 0.05; metrics in y units at cell centres.',
         'Reference: Python/PyTorch reference implementation, 1 thread, loaded 2-core CPU (spec §5.2): 113.9 s (1 071 its) and 145.9 s (531 its).',
         'wall includes gridding and recovery; ratio = Solvent / reference (reference ran a different iteration count in the corrected rows).',
+        "ref MSE / ref H / ref size are the `reference` variant's figures on the NumPy fixture (§5.2). The `corrected` figures of the spec (A3, float64 NumPy on the same fixture) are Hausdorff 0.287 (5k) and 0.230 (20k, one stray cell at r = 0.48), seeds 1–4 0.18–0.32 / 0.033–0.041; a single draw is no acceptance test: see the seeds table below.",
       ],
     },
   ];
+  {
+    // A3 (spec): Hausdorff and within-1-cell are judged as the median over 5 data sets (accept at 20k: median H ≤ 0.045,
+    // median within ≥ 0.95). One draw is decided by a single stray cell (cells → circle) or a single gap (circle → cells).
+    const seedRows: (string | number | null)[][] = [];
+    const A3 = {
+      5000: { its: '211–221', cells: '34–46', h: '0.18–0.32 (no accept)', within: '0.70–0.94' },
+      20000: { its: '281', cells: '44–50', h: 'median ≤ 0.045', within: 'median ≥ 0.95' },
+    } as const;
+    for (const n of [5000, 20000] as const) {
+      const hs: number[] = [];
+      const ws: number[] = [];
+      const its: number[] = [];
+      const cs: number[] = [];
+      for (let seed = 0; seed < 5; seed++) {
+        const r = seed === 0 ? (seed0.get(n) ?? (await run(n, 'corrected', { tolerance: 5e-5, maxIterations: 15000 }))) : await run(n, 'corrected', { tolerance: 5e-5, maxIterations: 15000, seed });
+        hs.push(r.met.hausdorff);
+        ws.push(r.met.within);
+        its.push(r.out.iterations as number);
+        cs.push(r.met.cells);
+        seedRows.push([n, `${r.m}²×32`, seed, r.out.iterations, r.met.cells, r.met.hausdorff, r.met.stray, r.met.gap, r.met.within, r.met.mse, r.met.size]);
+      }
+      seedRows.push([n, 'median of 5', null, median(its), median(cs), median(hs), null, null, median(ws), null, null]);
+      seedRows.push([n, 'spec A3', null, A3[n].its, A3[n].cells, A3[n].h, null, null, A3[n].within, null, null]);
+    }
+    tables.push({
+      title: 'fdr — A3 over 5 data sets: corrected, 2-D disc (§4.1) with Solvent rng seeds 0–4, λ 50, ν 0.01, tol 5e-5',
+      columns: ['n', 'grid×L', 'seed', 'iterations', 'jump cells', 'Hausdorff', 'stray: cells → circle', 'gap: circle → cells', 'within 1 cell', 'MSE', 'mean |size|'],
+      rows: seedRows,
+      notes: [
+        'Hausdorff = max(stray, gap), jump-cell centres ((i + ½)/n per axis, X normalised per axis) vs 2 000 points of the circle r = ¼ (§4.1). 1 cell = 1/15 = 0.067 (5k), 1/31 = 0.032 (20k).',
+        'The jump threshold √ν = 0.1 sits just below α/range ≈ 0.11: where the circle crosses a cell diagonally the jump is split over two forward differences below √ν (a gap), and cone slope + noise can exceed √ν away from the circle (a stray cell; at 15² the cone alone gives ≈ 0.07 per cell). Spec §7 pitfall 9.',
+      ],
+    });
+  }
   let sureSeq: Awaited<ReturnType<typeof run>> | undefined;
   {
     // SURE on worker threads vs sequential, same job, same process.
