@@ -32,9 +32,9 @@ export const I32 = 0x7f;
 export const F64T = 0x7c;
 export const V128 = 0x7b;
 
-const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+export const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const simd = (op: number) => [0xfd, ...uleb(op)];
 
 /** Instruction builders (each returns its bytes). Memory offsets are in bytes; alignment hints are natural (8). */
