@@ -6,6 +6,8 @@
  * Layouts: v[x·L+k]; p^x[(x·L+k)·d+j]; p^t[x·L+k]; s, μ[(x·P+pair)·d+j], pairs k1 outer, k2 inner.
  */
 
+import { createPairsWasm, type PairsWasm } from './wasm-pairs.js';
+
 export type FdrVariant = 'corrected' | 'reference';
 
 export interface LiftedConfig {
@@ -154,13 +156,20 @@ export class CpuLiftedSolver {
   private readonly acc: Float64Array;
   private readonly q: Float64Array;
   private readonly nu: number;
+  /** Per-cell M = T*μ̄ of the pending dual step, interleaved [x][k][j] (wasm path only). */
+  private readonly Mall: Float64Array;
+  private readonly wasm: PairsWasm | null;
+  /** True when the μ-step of the last iteration has not run yet (wasm path; see `settle`). */
+  private primalPending = false;
   /**
-   * 'unrolled' (default): the two pair passes run with the d components unrolled into locals (dualPairs1/2/3,
-   * primalPairs): the same floating-point operations in the same order as 'generic', so bit-identical, but without
-   * the typed-array accumulator and the inner loop over j. 'generic' keeps the loop over j (tests and the bench
-   * baseline).
+   * 'wasm' (default for d = 2 where WebAssembly SIMD is available): the pair passes run in the f64x2 bodies of
+   * wasm-pairs-module.ts, and the μ-step of iteration t is fused with the s-step of iteration t + 1 (one pass over
+   * s and μ instead of two); the μ-step of the last iteration stays pending until `settle()`. 'unrolled': the two
+   * pair passes in JS with the d components unrolled into locals (dualPairs1/2/3, primalPairs). 'generic' keeps
+   * the loop over j with a typed-array accumulator (tests and the bench baseline). All three perform the same
+   * floating-point operations in the same order, so they are bit-identical.
    */
-  pairLoops: 'unrolled' | 'generic' = 'unrolled';
+  pairLoops: 'wasm' | 'unrolled' | 'generic' = 'unrolled';
 
   constructor(
     readonly f: Float64Array,
@@ -172,7 +181,20 @@ export class CpuLiftedSolver {
     this.d = cfg.shape.length;
     this.P = pairCount(this.L);
     this.steps = liftedSteps(cfg);
-    this.state = state ?? createLiftedState(f, cfg);
+    this.wasm = this.d === 2 ? createPairsWasm(this.N, this.L, this.steps) : null;
+    if (this.wasm) {
+      const src = state ?? createLiftedState(f, cfg);
+      const { px, s, mu } = this.wasm;
+      px.set(src.px);
+      s.set(src.s);
+      mu.set(src.mu);
+      this.state = { v: src.v, vprev: src.vprev, px, pt: src.pt, s, mu };
+      this.Mall = this.wasm.M;
+      this.pairLoops = 'wasm';
+    } else {
+      this.state = state ?? createLiftedState(f, cfg);
+      this.Mall = new Float64Array(0);
+    }
     this.nu = cfg.nu;
     const L = this.L;
     this.cost = new Float64Array(this.N * L);
@@ -192,12 +214,79 @@ export class CpuLiftedSolver {
     this.q = new Float64Array(this.d + 1);
   }
 
-  /** Runs `count` iterations; returns the measure Σ|v − vprev|/(N·L) of the last one. */
+  /** Runs `count` iterations and completes the state (settles); returns the measure of the last one. */
   iterate(count: number): number {
-    let e = 0;
-    for (let it = 0; it < count; it++) e = this.iterateOnce();
+    const e = this.advance(count);
+    this.settle();
     return e;
   }
+
+  /**
+   * Runs `count` iterations; returns the measure Σ|v − vprev|/(N·L) of the last one. On the wasm path the μ-step of
+   * the last iteration may stay pending: v, vprev, p^x, p^t are complete, s and μ only after `settle()`.
+   */
+  advance(count: number): number {
+    if (this.pairLoops !== 'wasm') {
+      this.settle();
+      let e = 0;
+      for (let it = 0; it < count; it++) e = this.iterateOnce();
+      return e;
+    }
+    let e = 0;
+    for (let it = 0; it < count; it++) e = this.iterateWasm();
+    return e;
+  }
+
+  /** Runs the pending μ-step (wasm path), so that s and μ are those of the last completed iteration. */
+  settle(): void {
+    if (!this.primalPending || !this.wasm) return;
+    this.primalPending = false;
+    const { N, L, P } = this;
+    const { primal2, ptr } = this.wasm;
+    const { sigmaS, ballThreshold } = this.steps;
+    for (let x = 0; x < N; x++)
+      primal2(ptr.px + x * L * 16, ptr.s + x * P * 16, ptr.mu + x * P * 16, ptr.M + x * L * 16, ptr.C, ptr.tau, ptr.tauO, L, sigmaS, this.nu, ballThreshold * ballThreshold);
+  }
+
+  /**
+   * One iteration on the wasm path: (A) per cell, the pending μ-step fused with this iteration's s-step (or the
+   * s-step alone), giving M; (B) per cell, the p-step; (C) the v-step. Same operations as iterateOnce.
+   */
+  private iterateWasm(): number {
+    const { N, L, P, d, cost, flags, strides, invH, q, Mall } = this;
+    const wasm = this.wasm as PairsWasm;
+    const { ptr } = wasm;
+    const { v, vprev, px, pt } = this.state;
+    const { sigmaP, sigmaS, ballThreshold } = this.steps;
+    const bt2 = ballThreshold * ballThreshold;
+    const pass = this.primalPending ? wasm.fused2 : wasm.dual2;
+    for (let x = 0; x < N; x++) pass(ptr.px + x * L * 16, ptr.s + x * P * 16, ptr.mu + x * P * 16, ptr.M + x * L * 16, ptr.C, ptr.tau, ptr.tauO, L, sigmaS, this.nu, bt2);
+    for (let x = 0; x < N; x++) {
+      const fl = flags[x];
+      const xb = x * L;
+      for (let k = 0; k < L; k++) {
+        const vbk = 2 * v[xb + k] - vprev[xb + k];
+        const sp = sigmaP[k];
+        const po = (xb + k) * d;
+        for (let j = 0; j < d; j++) {
+          let g = 0;
+          if ((fl & (1 << j)) === 0) {
+            const y = (x + strides[j]) * L + k;
+            g = (2 * v[y] - vprev[y] - vbk) * invH[j];
+          }
+          q[j] = px[po + j] + sp * (g + Mall[po + j]);
+        }
+        const dt = k < L - 1 ? (2 * v[xb + k + 1] - vprev[xb + k + 1] - vbk) * L : 0;
+        q[d] = pt[xb + k] + sp * dt;
+        parabola(q, d, cost[xb + k]);
+        for (let j = 0; j < d; j++) px[po + j] = q[j];
+        pt[xb + k] = q[d];
+      }
+    }
+    this.primalPending = true;
+    return this.vStep();
+  }
+
 
   private prefix(px: Float64Array, x: number): void {
     const { L, d, C } = this;
@@ -449,7 +538,14 @@ export class CpuLiftedSolver {
           pb += L - k1;
         }
     }
-    // --- v-step: v + τ_v div p, box; measure ---
+    return this.vStep();
+  }
+
+  /** v-step: v + τ_v div p, box; returns the measure. */
+  private vStep(): number {
+    const { N, L, d, flags, strides, invH } = this;
+    const { v, vprev, px, pt } = this.state;
+    const { tauV } = this.steps;
     let e = 0;
     for (let x = 0; x < N; x++) {
       const fl = flags[x];
@@ -636,11 +732,18 @@ export function importCpuState(state: LiftedState, arrays: LiftedArrays): void {
 export async function solveLiftedCpu(f: Float64Array, cfg: LiftedConfig, opts: SolveOptions): Promise<SolveResult & { solver: CpuLiftedSolver }> {
   const solver = new CpuLiftedSolver(f, cfg);
   const iter: LiftedIterator = {
-    iterate: (k) => solver.iterate(k),
+    iterate: (k) => solver.advance(k),
     readV: () => solver.state.v,
-    exportState: () => exportCpuState(solver.state),
-    importState: (a) => importCpuState(solver.state, a),
+    exportState: () => {
+      solver.settle();
+      return exportCpuState(solver.state);
+    },
+    importState: (a) => {
+      solver.settle();
+      importCpuState(solver.state, a);
+    },
   };
   const r = await runLifted(iter, opts);
+  solver.settle();
   return { ...r, v: solver.state.v, solver };
 }
