@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchFn>> = {
   bilevel: async () => (await import('./bilevel.js')).bench,
   root: async () => (await import('./root.js')).bench,
   fdr: async () => (await import('./fdr.js')).bench,
+  'root-guidance': async () => (await import('./root-guidance.js')).bench,
   service: async () => (await import('./service.js')).bench,
   /** Issue 10's name for the service load benchmark. */
   load: async () => (await import('./service.js')).bench,
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const names = argv.filter((a) => !a.startsWith('--') && a in BENCHES);
   const args = argv.filter((a) => !(a in BENCHES));
-  const chosen = names.length > 0 ? names : Object.keys(BENCHES).filter((n) => n !== 'load');
+  const chosen = names.length > 0 ? names : Object.keys(BENCHES).filter((n) => n !== 'load' && n !== 'root-guidance') // root-guidance: run once, by name;
   const outDir = join(import.meta.dirname, 'results');
   await mkdir(outDir, { recursive: true });
   for (const name of chosen) {
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
       wallMs: performance.now() - t0,
       tables,
     };
+    // The guidance protocol's committed table fixes W_TUNED: a --quick smoke run must not replace it.
+    if (quick && name === 'root-guidance') continue;
     await writeFile(join(outDir, `${name}.json`), JSON.stringify(record, null, 2));
   }
 }

@@ -5,12 +5,14 @@
  * and write candidates / predictions / scores / the trained bridge as .npy artifacts. On the CPU backend the base GP
  * uses at most BASE_GP_ROWS_CPU rows (a warning and `options.baseGpRows` say so). Cancelled ROOT runs with at least
  * one trained epoch still sample candidates with the current EMA weights; cancelled GA returns its current points.
+ * Internal hook `trained` (benchmarks: the guidance protocol) gets the trained bridge to sample it with other weights w.
  */
 import type { RootSpec } from '../../shared/index.js';
 import { downsample, HistoryRecorder } from '../core/history.js';
+import type { Rng } from '../core/rng.js';
 import type { RunContext, SolverOutput } from '../core/types.js';
 import { gradientAscent, randomDesigns } from './baselines.js';
-import { sampleBridge } from './bridge/sampler.js';
+import { type Denoiser, sampleBridge } from './bridge/sampler.js';
 import { type Dataset, decodeDesigns, encodeDesigns, loadDataset } from './dataset.js';
 import { GpMean, GpWorkspace } from './gp.js';
 import { unzscore, zscore } from './normalise.js';
@@ -48,13 +50,65 @@ export function resolveTarget(o: ResolvedOptions, ds: Dataset, off: Offline, las
   return { value: mean + std * z, z, rule: 'offline-margin', clamped };
 }
 
+/**
+ * Internal (benchmarks, tests; not part of the job contract): what the sampler needs once the bridge is trained.
+ * `sampleRootDesigns(t, w, t.samplerRng())` with w = `options.guidance` reproduces the job's own candidates exactly.
+ */
+export interface TrainedRoot {
+  ds: Dataset;
+  off: Offline;
+  options: ResolvedOptions;
+  target: TargetInfo;
+  /** The Q start rows (z-scored, start order) and their normalised scores. */
+  startRows: Float64Array;
+  yStart: Float64Array;
+  denoiser: Denoiser;
+  /** A fresh generator of the job's sampler-noise stream (the same noise sequence on every call). */
+  samplerRng: () => Rng;
+}
+
+/** Internal hooks of `solveRoot` (benchmarks, tests). */
+export interface RootHooks {
+  /** Awaited once after training (method `root`), before the job's own sampling. */
+  trained?: (t: TrainedRoot) => Promise<void>;
+}
+
+export interface SampleHooks {
+  aborted?: () => boolean;
+  pause?: () => Promise<void>;
+  onStep?: (i: number, t: number) => void;
+}
+
+/**
+ * Guided skip sampling (§1.6) of the trained bridge from the start rows toward the target with CFG weight w, slot
+ * order per D1, decoded to user-unit designs [Q×width]; undefined when `aborted` stopped the sampler.
+ */
+export async function sampleRootDesigns(t: TrainedRoot, guidance: number, rng: Rng, hooks: SampleHooks = {}): Promise<Float64Array | undefined> {
+  const { ds, off, options: o } = t;
+  const Q = t.yStart.length;
+  const d = off.d;
+  const yTarget = new Float64Array(Q).fill(t.target.z);
+  // D1: corrected feeds (y_high = target, y_low = start ŷ) as in training; reference swaps the two slots.
+  const [slotHigh, slotLow] = o.variant === 'reference' ? [t.yStart, yTarget] : [yTarget, t.yStart];
+  const x = await sampleBridge(Q, d, t.startRows, slotHigh, slotLow, t.denoiser, {
+    steps: o.samplingSteps,
+    eta: o.samplerEta,
+    guidance,
+    rng,
+    aborted: hooks.aborted,
+    pause: hooks.pause,
+    onStep: hooks.onStep,
+  });
+  return x && decodeDesigns(ds, Q, unzscore(Q, d, x, off.xStats, x));
+}
+
 function rows(Q: number, w: number, data: Float64Array, integer: boolean): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < Q; i++) out.push(Array.from(data.subarray(i * w, (i + 1) * w), (v) => (integer ? Math.round(v) : v)));
   return out;
 }
 
-export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<SolverOutput> {
+export async function solveRoot(spec: RootSpec, ctx: RunContext, hooks: RootHooks = {}): Promise<SolverOutput> {
   const t0 = ctx.now();
   const ds = await loadDataset(spec.problem, ctx.data);
   const reference = spec.options.variant === 'reference';
@@ -112,15 +166,10 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
     target = resolveTarget(o, ds, off, training.lastMaxYHigh);
     const yStart = new Float64Array(Q);
     for (let i = 0; i < Q; i++) yStart[i] = off.yz[starts[i]];
-    const yTarget = new Float64Array(Q).fill(target.z);
-    // D1: corrected feeds (y_high = target, y_low = start ŷ) as in training; reference swaps the two slots.
-    const [slotHigh, slotLow] = reference ? [yStart, yTarget] : [yTarget, yStart];
+    const trained: TrainedRoot = { ds, off, options: o, target, startRows, yStart, denoiser: training.trainer.denoiser(), samplerRng: () => streams.sampler() };
+    if (hooks.trained) await hooks.trained(trained);
     const tSample = ctx.now();
-    const x = await sampleBridge(Q, d, startRows, slotHigh, slotLow, training.trainer.denoiser(), {
-      steps: o.samplingSteps,
-      eta: o.samplerEta,
-      guidance: o.guidance,
-      rng: streams.sampler(),
+    const sampled = await sampleRootDesigns(trained, o.guidance, streams.sampler(), {
       aborted: stopSampling,
       pause: () => pause.tick(),
       onStep: (i) => {
@@ -133,12 +182,12 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext): Promise<Solver
       warnings.push(`only ${training.trainer.batches} training batch(es): the EMA weights (copied every ${8 * o.accumulate} batches) are still the initial network`);
     }
     if (ctx.signal.aborted) stop = 'cancelled';
-    if (!x) {
+    if (!sampled) {
       warnings.push(`cancelled: sampling did not finish within ${CANCEL_SAMPLING_MS / 1000} s, no candidates`);
       return cancelled(iterations, history, o, warnings);
     }
     if (stop === 'cancelled') warnings.push(`cancelled after ${iterations} epoch(s): candidates sampled with the EMA weights of that point`);
-    designs = decodeDesigns(ds, Q, unzscore(Q, d, x, off.xStats, x));
+    designs = sampled;
   } else if (o.method === 'gradient-ascent') {
     const x = Float64Array.from(startRows);
     const pred = new Float64Array(Q);

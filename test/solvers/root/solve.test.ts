@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rootSpecSchema } from '../../../shared/index.js';
 import { solver } from '../../../solvers/root/index.js';
 import { resources } from '../../../solvers/root/resources.js';
+import { sampleRootDesigns, solveRoot, type TrainedRoot } from '../../../solvers/root/solve.js';
 import type { RootTimingRecord } from '../../../solvers/root/timing.js';
 import { makeTestContext } from '../../support/run-context.js';
 
@@ -121,6 +122,25 @@ describe('root solver end to end', () => {
       expect(s.mean).toBeGreaterThan(s.startScores.mean + 0.05);
       expect(s.fractionAboveOfflineBest).toBeGreaterThan(0.5);
     }
+  });
+
+  it('trained hook: re-sampling with the job\'s guidance and sampler stream reproduces its candidates; other w differ', async () => {
+    const options = { epochs: 2, functionsPerEpoch: 2, startPoints: 64, gpRows: 200, gradientSteps: 10, stepSize: 0.05, hidden: 16, batchSize: 16, accumulate: 1, samplingSteps: 20, candidates: 8 };
+    const spec = rootSpecSchema.parse({ solver: 'root', problem: { kind: 'benchmark', task: 'quadratic', dim: 2 }, options, seed: 4 });
+    const sweep = new Map<number, Float64Array>();
+    let guidance = Number.NaN;
+    const r = await solveRoot(spec, await makeTestContext(), {
+      trained: async (t: TrainedRoot) => {
+        guidance = t.options.guidance;
+        for (const w of [guidance, guidance, guidance + 1]) {
+          const x = (await sampleRootDesigns(t, w, t.samplerRng()))!;
+          if (sweep.has(w)) expect(x).toEqual(sweep.get(w));
+          sweep.set(w, x);
+        }
+      },
+    });
+    expect(Float64Array.from((r.candidates as number[][]).flat())).toEqual(sweep.get(guidance));
+    expect(sweep.get(guidance + 1)).not.toEqual(sweep.get(guidance));
   });
 
   it('candidates are equivariant to an affine change of the user X units (z-scoring, de-normalisation)', async () => {
