@@ -44,6 +44,13 @@ export interface FdrRunOptions {
   /** SURE worker threads (1 = sequential); default: see defaultSureWorkers. */
   sureWorkers?: number;
   checkpointIntervalMs?: number;
+  /** Threads of the final float64 solve (default: 2 where the host has them, see defaultLiftedThreads). */
+  liftedThreads?: number;
+}
+
+/** 2 threads for a float64 final solve where the host has ≥ 2 cores (small problems stay on one, see lifted.ts). */
+export function defaultLiftedThreads(): number {
+  return Math.min(2, availableParallelism());
 }
 
 /** Per-iteration pair updates (N·P·d) below which worker threads cost more than they save. */
@@ -189,6 +196,7 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, run: FdrRunOptions 
       signal: ctx.signal,
       now: ctx.now,
       resume: fin?.lifted,
+      threads: run.liftedThreads ?? defaultLiftedThreads(),
       onMeasure: (iteration, measure) => {
         const p = { iteration, measure, elapsedMs: elapsed() };
         history.push(p);

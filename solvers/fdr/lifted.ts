@@ -6,7 +6,7 @@
  * Layouts: v[x·L+k]; p^x[(x·L+k)·d+j]; p^t[x·L+k]; s, μ[(x·P+pair)·d+j], pairs k1 outer, k2 inner.
  */
 
-import { createPairsWasm, type PairsWasm } from './wasm-pairs.js';
+import { LiftedWasm, MODE } from './wasm-lifted.js';
 
 export type FdrVariant = 'corrected' | 'reference';
 
@@ -156,18 +156,18 @@ export class CpuLiftedSolver {
   private readonly acc: Float64Array;
   private readonly q: Float64Array;
   private readonly nu: number;
-  /** Per-cell M = T*μ̄ of the pending dual step, interleaved [x][k][j] (wasm path only). */
-  private readonly Mall: Float64Array;
-  private readonly wasm: PairsWasm | null;
+  private readonly wasm: LiftedWasm | null;
   /** True when the μ-step of the last iteration has not run yet (wasm path; see `settle`). */
   private primalPending = false;
   /**
-   * 'wasm' (default for d = 2 where WebAssembly SIMD is available): the pair passes run in the f64x2 bodies of
-   * wasm-pairs-module.ts, and the μ-step of iteration t is fused with the s-step of iteration t + 1 (one pass over
-   * s and μ instead of two); the μ-step of the last iteration stays pending until `settle()`. 'unrolled': the two
-   * pair passes in JS with the d components unrolled into locals (dualPairs1/2/3, primalPairs). 'generic' keeps
-   * the loop over j with a typed-array accumulator (tests and the bench baseline). All three perform the same
-   * floating-point operations in the same order, so they are bit-identical.
+   * 'wasm' (default for d = 2 where WebAssembly SIMD is available): the whole iteration runs in the bodies of
+   * wasm-lifted-module.ts (f64x2 pair passes), the μ-step of iteration t fused with the s-step of iteration t + 1
+   * (one pass over s and μ instead of two), optionally on two threads (`startThreads`); the μ-step of the last
+   * iteration stays pending until `settle()`. 'unrolled': the JS loops with the d components unrolled into locals
+   * (dualPairs1/2/3, primalPairs). 'generic' keeps the loop over j with a typed-array accumulator (tests and the
+   * bench baseline). All perform the same floating-point operations in the same order, so they are bit-identical.
+   * Switch only before the first iteration (the wasm path keeps its state in wasm memory, which the JS loops also
+   * read, so switching later works but costs nothing only at the start).
    */
   pairLoops: 'wasm' | 'unrolled' | 'generic' = 'unrolled';
 
@@ -181,20 +181,6 @@ export class CpuLiftedSolver {
     this.d = cfg.shape.length;
     this.P = pairCount(this.L);
     this.steps = liftedSteps(cfg);
-    this.wasm = this.d === 2 ? createPairsWasm(this.N, this.L, this.steps) : null;
-    if (this.wasm) {
-      const src = state ?? createLiftedState(f, cfg);
-      const { px, s, mu } = this.wasm;
-      px.set(src.px);
-      s.set(src.s);
-      mu.set(src.mu);
-      this.state = { v: src.v, vprev: src.vprev, px, pt: src.pt, s, mu };
-      this.Mall = this.wasm.M;
-      this.pairLoops = 'wasm';
-    } else {
-      this.state = state ?? createLiftedState(f, cfg);
-      this.Mall = new Float64Array(0);
-    }
     this.nu = cfg.nu;
     const L = this.L;
     this.cost = new Float64Array(this.N * L);
@@ -208,10 +194,45 @@ export class CpuLiftedSolver {
     this.flags = bf.flags;
     this.strides = bf.strides;
     this.invH = Float64Array.from(cfg.h, (h) => 1 / h);
+    const st = this.steps;
+    this.wasm =
+      this.d === 2
+        ? LiftedWasm.create({
+            N: this.N, L, n2: cfg.shape[1], flags: this.flags, cost: this.cost, sigmaP: st.sigmaP, tauMu: st.tauMu, omega: st.omega,
+            sigmaS: st.sigmaS, nu: cfg.nu, ballThreshold: st.ballThreshold, invH: this.invH, tauV: st.tauV,
+          })
+        : null;
+    if (this.wasm) {
+      // fresh wasm memory is zero: p^x, p^t, s, μ start at 0 (createLiftedState) without a JS copy
+      const wm = this.wasm;
+      if (state) for (const k of STATE_KEYS) wm[k].set(state[k]);
+      else {
+        const v0 = initialV(f, L, cfg.variant);
+        wm.v.set(v0);
+        wm.vprev.set(v0);
+      }
+      this.state = { v: wm.v, vprev: wm.vprev, px: wm.px, pt: wm.pt, s: wm.s, mu: wm.mu };
+      this.pairLoops = 'wasm';
+    } else this.state = state ?? createLiftedState(f, cfg);
     this.C = new Float64Array(this.d * (L + 1));
     this.M = new Float64Array(this.d * L);
     this.acc = new Float64Array(this.d);
     this.q = new Float64Array(this.d + 1);
+  }
+
+  /** Runs the wasm path on two threads (no-op without the wasm path). Call `dispose()` when done. */
+  async startThreads(): Promise<void> {
+    await this.wasm?.startHelper();
+  }
+
+  /** Stops the helper thread, if any. */
+  async dispose(): Promise<void> {
+    await this.wasm?.stopHelper();
+  }
+
+  /** Threads the iteration runs on. */
+  get threads(): number {
+    return this.pairLoops === 'wasm' && this.wasm ? this.wasm.threads : 1;
   }
 
   /** Runs `count` iterations and completes the state (settles); returns the measure of the last one. */
@@ -232,8 +253,8 @@ export class CpuLiftedSolver {
       for (let it = 0; it < count; it++) e = this.iterateOnce();
       return e;
     }
-    let e = 0;
-    for (let it = 0; it < count; it++) e = this.iterateWasm();
+    let e = Number.NaN;
+    for (let it = 0; it < count; it++) e = this.iterateWasm(it === count - 1);
     return e;
   }
 
@@ -241,52 +262,16 @@ export class CpuLiftedSolver {
   settle(): void {
     if (!this.primalPending || !this.wasm) return;
     this.primalPending = false;
-    const { N, L, P } = this;
-    const { primal2, ptr } = this.wasm;
-    const { sigmaS, ballThreshold } = this.steps;
-    for (let x = 0; x < N; x++)
-      primal2(ptr.px + x * L * 16, ptr.s + x * P * 16, ptr.mu + x * P * 16, ptr.M + x * L * 16, ptr.C, ptr.tau, ptr.tauO, L, sigmaS, this.nu, ballThreshold * ballThreshold);
+    this.wasm.cells(MODE.primal);
   }
 
-  /**
-   * One iteration on the wasm path: (A) per cell, the pending μ-step fused with this iteration's s-step (or the
-   * s-step alone), giving M; (B) per cell, the p-step; (C) the v-step. Same operations as iterateOnce.
-   */
-  private iterateWasm(): number {
-    const { N, L, P, d, cost, flags, strides, invH, q, Mall } = this;
-    const wasm = this.wasm as PairsWasm;
-    const { ptr } = wasm;
-    const { v, vprev, px, pt } = this.state;
-    const { sigmaP, sigmaS, ballThreshold } = this.steps;
-    const bt2 = ballThreshold * ballThreshold;
-    const pass = this.primalPending ? wasm.fused2 : wasm.dual2;
-    for (let x = 0; x < N; x++) pass(ptr.px + x * L * 16, ptr.s + x * P * 16, ptr.mu + x * P * 16, ptr.M + x * L * 16, ptr.C, ptr.tau, ptr.tauO, L, sigmaS, this.nu, bt2);
-    for (let x = 0; x < N; x++) {
-      const fl = flags[x];
-      const xb = x * L;
-      for (let k = 0; k < L; k++) {
-        const vbk = 2 * v[xb + k] - vprev[xb + k];
-        const sp = sigmaP[k];
-        const po = (xb + k) * d;
-        for (let j = 0; j < d; j++) {
-          let g = 0;
-          if ((fl & (1 << j)) === 0) {
-            const y = (x + strides[j]) * L + k;
-            g = (2 * v[y] - vprev[y] - vbk) * invH[j];
-          }
-          q[j] = px[po + j] + sp * (g + Mall[po + j]);
-        }
-        const dt = k < L - 1 ? (2 * v[xb + k + 1] - vprev[xb + k + 1] - vbk) * L : 0;
-        q[d] = pt[xb + k] + sp * dt;
-        parabola(q, d, cost[xb + k]);
-        for (let j = 0; j < d; j++) px[po + j] = q[j];
-        pt[xb + k] = q[d];
-      }
-    }
+  /** One iteration on the wasm path (same operations as iterateOnce); the measure only when wantE (else NaN). */
+  private iterateWasm(wantE: boolean): number {
+    const wasm = this.wasm as LiftedWasm;
+    wasm.cells(this.primalPending ? MODE.fused : MODE.dual);
     this.primalPending = true;
-    return this.vStep();
+    return wasm.vstep(wantE);
   }
-
 
   private prefix(px: Float64Array, x: number): void {
     const { L, d, C } = this;
@@ -641,7 +626,15 @@ export interface SolveOptions {
    * (cancelled = true, before returning); `take()` copies the current state. The callee decides whether to save.
    */
   onBlock?: (take: () => LiftedSnapshot, cancelled: boolean) => void | Promise<void>;
+  /**
+   * Threads of one float64 solve (1 or 2; default 1): with 2, the wasm path splits the cells with a helper thread
+   * when a problem has at least LIFTED_THREADS_MIN_WORK pair updates per iteration. Results are identical.
+   */
+  threads?: number;
 }
+
+/** Pair updates per iteration (N·P·d) below which a helper thread costs more than it saves. */
+export const LIFTED_THREADS_MIN_WORK = 50_000;
 
 export interface SolveResult {
   v: Float64Array;
@@ -731,6 +724,7 @@ export function importCpuState(state: LiftedState, arrays: LiftedArrays): void {
 /** Solves on the CPU in float64. */
 export async function solveLiftedCpu(f: Float64Array, cfg: LiftedConfig, opts: SolveOptions): Promise<SolveResult & { solver: CpuLiftedSolver }> {
   const solver = new CpuLiftedSolver(f, cfg);
+  if ((opts.threads ?? 1) >= 2 && solver.N * solver.P * solver.d >= LIFTED_THREADS_MIN_WORK) await solver.startThreads();
   const iter: LiftedIterator = {
     iterate: (k) => solver.advance(k),
     readV: () => solver.state.v,
@@ -743,7 +737,11 @@ export async function solveLiftedCpu(f: Float64Array, cfg: LiftedConfig, opts: S
       importCpuState(solver.state, a);
     },
   };
-  const r = await runLifted(iter, opts);
-  solver.settle();
-  return { ...r, v: solver.state.v, solver };
+  try {
+    const r = await runLifted(iter, opts);
+    solver.settle();
+    return { ...r, v: solver.state.v, solver };
+  } finally {
+    await solver.dispose();
+  }
 }

@@ -77,17 +77,44 @@ export const w = {
 export interface WasmFunc {
   name: string;
   params: number[];
+  /** Result types (none by default). */
+  results?: number[];
   /** Extra locals as (count, type) runs, numbered after the params. */
   locals: [number, number][];
   body: number[];
+  /** Exported under `name` (default true). */
+  exported?: boolean;
 }
 
-/** A module importing memory env.mem (≥ 1 page) and exporting each function (no results). */
-export function moduleBytes(funcs: WasmFunc[]): Uint8Array<ArrayBuffer> {
-  const types = section(1, vec(funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0])));
-  const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]));
-  const fns = section(3, vec(funcs.map((_, i) => uleb(i))));
-  const exports = section(7, vec(funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])));
+/** A function imported from `env` (numbered before the module's own functions). */
+export interface WasmImport {
+  name: string;
+  params: number[];
+  results: number[];
+}
+
+export interface ModuleOptions {
+  imports?: WasmImport[];
+  /** Import env.mem as a shared memory with this maximum (pages); unshared without it. */
+  sharedMaxPages?: number;
+}
+
+/**
+ * A module importing memory env.mem (≥ 1 page) and the given env functions, exporting each of its own functions
+ * (unless `exported: false`). Function indices: imports first, then `funcs` in order.
+ */
+export function moduleBytes(funcs: WasmFunc[], opts: ModuleOptions = {}): Uint8Array<ArrayBuffer> {
+  const imps = opts.imports ?? [];
+  const sig = (p: number[], r: number[]) => [0x60, ...vec(p.map((t) => [t])), ...vec(r.map((t) => [t]))];
+  const types = section(1, vec([...imps.map((f) => sig(f.params, f.results)), ...funcs.map((f) => sig(f.params, f.results ?? []))]));
+  const memLimits = opts.sharedMaxPages !== undefined ? [0x03, ...uleb(1), ...uleb(opts.sharedMaxPages)] : [0x00, ...uleb(1)];
+  const imports = section(
+    2,
+    vec([[...str('env'), ...str('mem'), 0x02, ...memLimits], ...imps.map((f, i) => [...str('env'), ...str(f.name), 0x00, ...uleb(i)])]),
+  );
+  const fns = section(3, vec(funcs.map((_, i) => uleb(imps.length + i))));
+  const exported = funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.exported !== false);
+  const exports = section(7, vec(exported.map(({ f, i }) => [...str(f.name), 0x00, ...uleb(imps.length + i)])));
   const code = section(
     10,
     vec(

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../solvers/core/rng.js';
-import { CpuLiftedSolver, initialV, liftedSteps, pairCount, pairIndex, type LiftedConfig } from '../../../solvers/fdr/lifted.js';
+import { CpuLiftedSolver, initialV, LIFTED_THREADS_MIN_WORK, liftedSteps, pairCount, pairIndex, solveLiftedCpu, type LiftedConfig } from '../../../solvers/fdr/lifted.js';
 import { div, grad, naiveInit, naiveIterate, pairAdjoint, pairSum } from './naive.js';
 
 const rng = createRng(7);
@@ -193,6 +193,49 @@ describe('fused iteration', () => {
       }
     });
   }
+  it('two threads (cells split with a helper thread) give the same iterates bit for bit', async () => {
+    const shape = [9, 7];
+    const N = 63;
+    const f = new Float64Array(N).map(() => rng.next());
+    for (const variant of ['corrected', 'reference'] as const) {
+      const cfg: LiftedConfig = { shape, levels: 8, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? [1 / 9, 1 / 9] : [1 / 9, 1 / 7] };
+      const two = new CpuLiftedSolver(f, cfg);
+      await two.startThreads();
+      expect(two.threads).toBe(2);
+      const one = new CpuLiftedSolver(f, cfg);
+      one.pairLoops = 'generic';
+      try {
+        for (const k of [1, 4, 10, 5]) {
+          let e = Number.NaN;
+          for (let i = 0; i < k; i++) e = one.iterate(1);
+          expect(Object.is(two.advance(k), e)).toBe(true);
+        }
+        two.settle();
+        for (const k of ['v', 'vprev', 'px', 'pt', 's', 'mu'] as const) {
+          let same = true;
+          for (let i = 0; same && i < one.state[k].length; i++) same = Object.is(two.state[k][i], one.state[k][i]);
+          expect(same, `${variant} ${k}`).toBe(true);
+        }
+      } finally {
+        await two.dispose();
+      }
+      expect(two.threads).toBe(1);
+    }
+  });
+  it('solveLiftedCpu with threads 2 returns what one thread returns (16×16, L 16: above the threshold)', async () => {
+    const shape = [16, 16];
+    const f = new Float64Array(256).map((_, x) => (x % 16 < 8 ? 0.2 : 0.7) + 0.05 * rng.normal());
+    const cfg: LiftedConfig = { shape, levels: 16, lambda: 30, nu: 0.01, variant: 'corrected', h: [1 / 16, 1 / 16] };
+    expect(256 * pairCount(16) * 2).toBeGreaterThanOrEqual(LIFTED_THREADS_MIN_WORK);
+    const opts = { maxIterations: 120, tolerance: 1e-4 };
+    const a = await solveLiftedCpu(f, cfg, { ...opts, threads: 2 });
+    const b = await solveLiftedCpu(f, cfg, { ...opts, threads: 1 });
+    expect(a.iterations).toBe(b.iterations);
+    expect(a.stop).toBe(b.stop);
+    expect(Object.is(a.measureFinal, b.measureFinal)).toBe(true);
+    expect(a.v.every((x, i) => Object.is(x, b.v[i]))).toBe(true);
+    expect(a.solver.threads).toBe(1); // the helper was stopped
+  });
   it('the stopping measure shrinks (windowed max over its 900–1000 < over its 100–200)', () => {
     const shape = [8, 8];
     const f = new Float64Array(64).map((_, x) => (Math.floor(x / 8) < 4 ? 0.25 : 0.7) + 0.05 * rng.normal());
