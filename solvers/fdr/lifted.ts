@@ -289,6 +289,10 @@ export class CpuLiftedSolver {
   }
 
   /**
+   * Pair order of every s-step pass (JS and wasm): rows k1 from L − 1 down to 0, each row from k2 = L − 1 down to k1
+   * (the suffix sum), i.e. one descending sweep through the cell's block of s and μ — which the hardware prefetcher
+   * follows (1.35–1.7× faster at 31²×32 than ascending rows walked downwards). The order fixes how M[k2] is summed.
+   *
    * s-step pass over the pairs of cell x, d = 2 unrolled (see `pairLoops`): μ̄ = μ + ω τ_μ (s − T p), acc = suffix
    * sum of μ̄ over k2, M[k2] += acc, s ← ball(s − σ_s μ̄). Expects C = prefix sums of p^x at x and M = 0.
    */
@@ -298,8 +302,9 @@ export class CpuLiftedSolver {
     const { sigmaS, tauMu, omega, ballThreshold } = this.steps;
     const L1 = L + 1;
     const bt2 = ballThreshold * ballThreshold;
-    let pb = 0;
-    for (let k1 = 0; k1 < L; k1++) {
+    let pb = P;
+    for (let k1 = L - 1; k1 >= 0; k1--) {
+      pb -= L - k1;
       const c0 = C[k1];
       const c1 = C[L1 + k1];
       let a0 = 0;
@@ -329,7 +334,6 @@ export class CpuLiftedSolver {
           s[o + 1] = m1;
         }
       }
-      pb += L - k1;
     }
   }
 
@@ -339,8 +343,9 @@ export class CpuLiftedSolver {
     const { s, mu } = this.state;
     const { sigmaS, tauMu, omega, ballThreshold } = this.steps;
     const bt2 = ballThreshold * ballThreshold;
-    let pb = 0;
-    for (let k1 = 0; k1 < L; k1++) {
+    let pb = P;
+    for (let k1 = L - 1; k1 >= 0; k1--) {
+      pb -= L - k1;
       const c0 = C[k1];
       let a0 = 0;
       let pi = pb + (L - 1 - k1);
@@ -355,7 +360,6 @@ export class CpuLiftedSolver {
         const n2 = m0 * m0;
         s[o] = n2 > bt2 ? m0 * (nu / Math.sqrt(n2)) : m0;
       }
-      pb += L - k1;
     }
   }
 
@@ -367,8 +371,9 @@ export class CpuLiftedSolver {
     const L1 = L + 1;
     const L2 = 2 * L1;
     const bt2 = ballThreshold * ballThreshold;
-    let pb = 0;
-    for (let k1 = 0; k1 < L; k1++) {
+    let pb = P;
+    for (let k1 = L - 1; k1 >= 0; k1--) {
+      pb -= L - k1;
       const c0 = C[k1];
       const c1 = C[L1 + k1];
       const c2 = C[L2 + k1];
@@ -406,7 +411,6 @@ export class CpuLiftedSolver {
           s[o + 2] = m2;
         }
       }
-      pb += L - k1;
     }
   }
 
@@ -455,12 +459,13 @@ export class CpuLiftedSolver {
       this.prefix(px, x);
       M.fill(0);
       const fl = flags[x];
-      let pb = 0;
+      let pb = P;
       if (unrolled && d === 2) this.dualPairs2(x);
       else if (unrolled && d === 1) this.dualPairs1(x);
       else if (unrolled && d === 3) this.dualPairs3(x);
       else
-        for (let k1 = 0; k1 < L; k1++) {
+        for (let k1 = L - 1; k1 >= 0; k1--) {
+          pb -= L - k1;
           acc.fill(0);
           // k2 descending so that acc_j = Σ_{k2' ≥ k2} μ̄[k1,k2'] (suffix sum), added to M_j[k2].
           for (let k2 = L - 1; k2 >= k1; k2--) {
@@ -483,7 +488,6 @@ export class CpuLiftedSolver {
               for (let j = 0; j < d; j++) s[o + j] *= sc;
             }
           }
-          pb += L - k1;
         }
       // --- p-step: ascent with ∇v̄ + M, parabola projection per level ---
       const xb = x * L;

@@ -129,7 +129,7 @@ function cellsFn() {
       ...g('CUR'), ...tauR('TO'), ...w.vAdd, ...dualTail,
     ],
   };
-  // rows k1 = 0..L−1, each walked from k2 = L−1 down to k1 (the order of the suffix sum)
+  // each row walked from k2 = L−1 down to k1 (the order of the suffix sum)
   const pairLoop = (body: number[], withDual: boolean) => {
     const at = (base: string, size: number) => [...g(base), ...g('T'), ...i32(size), ...mul, ...add];
     const rowStart = [
@@ -142,8 +142,9 @@ function cellsFn() {
       ...(withDual ? [...w.f64(0), ...w.vSplat, ...s('ACC')] : []),
     ];
     const step = [...inc(L.S, -16), ...inc(L.MU, -16), ...inc(L.T, -8), ...inc(L.TO, -8), ...inc(L.CK, -16), ...inc(L.MK, -16), ...inc(L.CNT, -1)];
-    const row = [...rowStart, ...w.while(g('CNT'), [...body, ...step]), ...g('ROW'), ...g('L'), ...g('K1'), ...sub, ...add, ...s('ROW'), ...inc(L.K1, 1)];
-    return [...i32(0), ...s('K1'), ...i32(0), ...s('ROW'), ...w.while([...g('L'), ...g('K1'), ...sub], row)];
+    // rows k1 = L−1 down to 0: with each row walked downwards, the whole cell is one descending sweep of s and μ
+    const row = [...inc(L.K1, -1), ...g('ROW'), ...g('L'), ...g('K1'), ...sub, ...sub, ...s('ROW'), ...rowStart, ...w.while(g('CNT'), [...body, ...step])];
+    return [...g('L'), ...s('K1'), ...g('P'), ...s('ROW'), ...w.while(g('K1'), row)];
   };
   const setup = [
     ...hdrI(HDR.L), ...s('L'),
