@@ -143,7 +143,7 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, run: FdrRunOptions 
         const out = await evaluateCandidate(cands[c], job, {
           resume: state.partial.get(c),
           onBlock: async (take) => {
-            if (ck.due()) await ck.save({ ...state, partial: new Map([...state.partial, [c, take()]]) });
+            if (ck.due()) await ck.save({ ...state, partial: new Map([...state.partial, [c, await take()]]) });
           },
         });
         if (out.cancelled) {
@@ -203,8 +203,8 @@ export async function runFdr(spec: FdrSpec, ctx: RunContext, run: FdrRunOptions 
         ctx.progress({ ...p, phase: 'final' });
       },
       onBlock: async (take, stopNow) => {
-        if (stopNow) stopped = take();
-        else if (ck.due()) await ck.save(finalState(take()));
+        if (stopNow) stopped = await take();
+        else if (ck.due()) await ck.save(finalState(await take()));
       },
     });
     if (r.stop === 'cancelled') await ck.save(finalState(stopped));

@@ -627,9 +627,10 @@ export interface SolveOptions {
   resume?: LiftedSnapshot;
   /**
    * Called after every block of 10 iterations (cancelled = false) and once when the signal stops the solve
-   * (cancelled = true, before returning); `take()` copies the current state. The callee decides whether to save.
+   * (cancelled = true, before returning); `take()` copies the current state (a Promise where the back-end reads it
+   * back asynchronously, e.g. WebGPU), so await it. The callee decides whether to save.
    */
-  onBlock?: (take: () => LiftedSnapshot, cancelled: boolean) => void | Promise<void>;
+  onBlock?: (take: () => LiftedSnapshot | Promise<LiftedSnapshot>, cancelled: boolean) => void | Promise<void>;
   /**
    * Threads of one float64 solve (1 or 2; default 1): with 2, the wasm path splits the cells with a helper thread
    * when a problem has at least LIFTED_THREADS_MIN_WORK pair updates per iteration. Results are identical.

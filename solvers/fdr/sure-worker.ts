@@ -52,11 +52,11 @@ port.on('message', async (msg: SureWorkerRequest) => {
   try {
     const out = await evaluateCandidate(msg.cand, job, {
       resume: msg.resume,
-      onBlock: (take: () => CandidateProgress) => {
+      onBlock: async (take: () => Promise<CandidateProgress>) => {
         const g = Atomics.load(ctrl, 1);
         if (g > answered) {
           answered = g;
-          post({ type: 'snapshot', c: msg.c, gen: g, progress: take() });
+          post({ type: 'snapshot', c: msg.c, gen: g, progress: await take() });
         }
       },
     });

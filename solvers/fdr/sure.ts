@@ -143,7 +143,7 @@ export type CandidateOutcome = { row: SureRow; cancelled?: undefined } | { cance
 export interface CandidateHooks {
   resume?: CandidateProgress;
   /** After every block of 10 iterations; `take()` copies the progress (lifted state included). */
-  onBlock?: (take: () => CandidateProgress) => void | Promise<void>;
+  onBlock?: (take: () => Promise<CandidateProgress>) => void | Promise<void>;
 }
 
 /**
@@ -164,8 +164,8 @@ export async function evaluateCandidate(c: Candidate, job: CandidateJob, hooks: 
     ...solveOpts,
     resume,
     onBlock: async (take, cancelled) => {
-      if (cancelled) stopped = take();
-      else if (hooks.onBlock) await hooks.onBlock(() => ({ ...prog, its: prog.its.slice(), lifted: take() }));
+      if (cancelled) stopped = await take();
+      else if (hooks.onBlock) await hooks.onBlock(async () => ({ ...prog, its: prog.its.slice(), lifted: await take() }));
     },
   });
   if (prog.solve === 0) {

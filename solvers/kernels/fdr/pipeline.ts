@@ -11,7 +11,7 @@
  * (≤ liftedBytes of shared/spec/fdr.ts).
  */
 import { GPU } from 'gpu.js';
-import { liftedSteps, pairCount, runLifted, type LiftedArrays, type LiftedConfig, type LiftedIterator, type LiftedStop, type SolveOptions } from '../../fdr/lifted.js';
+import { liftedSteps, pairCount, runLifted, type LiftedArrays, type LiftedConfig, type LiftedIterator, type LiftedSnapshot, type LiftedStop, type SolveOptions } from '../../fdr/lifted.js';
 import type { LiftedSolve, LiftedSolveResult } from '../../fdr/fit.js';
 
 type Tex = unknown;
@@ -658,6 +658,28 @@ export class GpuLiftedPipeline implements LiftedIterator {
     return { v: fromTex(this.v, N * L), vprev: fromTex(this.vprev, N * L), px: inter(this.px, L), pt: fromTex(this.pt, N * L), s: inter(this.s, P), mu: inter(this.mu, P) };
   }
 
+  /** exportState for every mode (required for 'webgpu'): reads every state buffer back. */
+  async exportStateAsync(): Promise<LiftedArrays> {
+    const { N, L, d } = this;
+    const P = pairCount(L);
+    const inter = async (tex: Tex[], K: number) => {
+      const out = new Float32Array(N * K * d);
+      for (let j = 0; j < d; j++) {
+        const a = await fromTexAsync(tex[j], N * K);
+        for (let i = 0; i < N * K; i++) out[i * d + j] = a[i];
+      }
+      return out;
+    };
+    return {
+      v: await fromTexAsync(this.v, N * L),
+      vprev: await fromTexAsync(this.vprev, N * L),
+      px: await inter(this.px, L),
+      pt: await fromTexAsync(this.pt, N * L),
+      s: await inter(this.s, P),
+      mu: await inter(this.mu, P),
+    };
+  }
+
   /** Uploads a state from exportState (or the float64 CPU layout); C is recomputed from p^x. */
   importState(a: LiftedArrays): void {
     const { N, L, d, Wc } = this;
@@ -687,16 +709,25 @@ export class GpuLiftedPipeline implements LiftedIterator {
 /**
  * The stopping schedule of runLifted (lifted.ts, §2.2) for a pipeline whose kernels answer asynchronously (mode
  * 'webgpu'): measure at it mod 10 = 0, converged when ≤ tol with iterations = it + 1, cancel on the signal, yield to
- * the event loop every 200 ms. Snapshots (resume, onBlock) need a synchronous state export and are not offered.
+ * the event loop every 200 ms. Resumes from `opts.resume` and offers snapshots through `opts.onBlock` as runLifted
+ * does; `take()` reads the state back asynchronously, only when the callee asks for it.
  */
 export async function runLiftedAsync(pipe: GpuLiftedPipeline, opts: SolveOptions): Promise<{ iterations: number; stop: LiftedStop; measureFinal: number }> {
-  if (opts.resume) throw new Error(`gpu.js webgpu pipeline: resuming from a snapshot is not supported`);
   const now = opts.now ?? (() => performance.now());
   let it = 0;
   let measure = Number.NaN;
+  if (opts.resume) {
+    pipe.importState(opts.resume.arrays);
+    it = opts.resume.iteration;
+    measure = opts.resume.measure;
+  }
+  const take = async (): Promise<LiftedSnapshot> => ({ iteration: it, measure, arrays: await pipe.exportStateAsync() });
   let last = now();
   while (it < opts.maxIterations) {
-    if (opts.signal?.aborted) return { iterations: it, stop: 'cancelled', measureFinal: measure };
+    if (opts.signal?.aborted) {
+      await opts.onBlock?.(take, true);
+      return { iterations: it, stop: 'cancelled', measureFinal: measure };
+    }
     measure = await pipe.iterateAsync(1);
     opts.onMeasure?.(it, measure);
     if (measure <= opts.tolerance) return { iterations: it + 1, stop: 'converged', measureFinal: measure };
@@ -704,6 +735,7 @@ export async function runLiftedAsync(pipe: GpuLiftedPipeline, opts: SolveOptions
     const rest = Math.min(9, opts.maxIterations - it);
     if (rest > 0) await pipe.advanceAsync(rest);
     it += rest;
+    if (opts.onBlock && it < opts.maxIterations) await opts.onBlock(take, false);
     const t = now();
     if (t - last > 200) {
       last = t;

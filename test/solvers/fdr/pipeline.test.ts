@@ -1,8 +1,8 @@
 /** A5: the gpu.js pipeline (float32, gpu.js mode 'cpu') agrees with the float64 path on tiny grids. */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../solvers/core/rng.js';
-import { CpuLiftedSolver, type LiftedConfig } from '../../../solvers/fdr/lifted.js';
-import { GpuLiftedPipeline } from '../../../solvers/kernels/fdr/pipeline.js';
+import { CpuLiftedSolver, type LiftedConfig, type LiftedSnapshot } from '../../../solvers/fdr/lifted.js';
+import { GpuLiftedPipeline, runLiftedAsync } from '../../../solvers/kernels/fdr/pipeline.js';
 
 describe('gpu.js pipeline vs float64', () => {
   const rng = createRng(3);
@@ -29,4 +29,49 @@ describe('gpu.js pipeline vs float64', () => {
       });
     }
   }
+});
+
+describe('asynchronous driver (the WebGPU schedule, run here in gpu.js cpu mode)', () => {
+  it('snapshots through onBlock and resumes from one to the same iterate as an uninterrupted run', async () => {
+    const rng = createRng(5);
+    const shape = [5, 4];
+    const f = new Float64Array(20).map(() => rng.next());
+    const cfg: LiftedConfig = { shape, levels: 5, lambda: 30, nu: 0.02, variant: 'corrected', h: [1 / 5, 1 / 4] };
+    const whole = new GpuLiftedPipeline(f, cfg, 'cpu');
+    const first = new GpuLiftedPipeline(f, cfg, 'cpu');
+    const second = new GpuLiftedPipeline(f, cfg, 'cpu');
+    try {
+      const a = await runLiftedAsync(whole, { maxIterations: 40, tolerance: 0 });
+      // the first run is cancelled after 20 iterations; its snapshot is taken at the stop
+      let snap: LiftedSnapshot | undefined;
+      let blocks = 0;
+      const ctl = new AbortController();
+      const b1 = await runLiftedAsync(first, {
+        maxIterations: 40,
+        tolerance: 0,
+        signal: ctl.signal,
+        onBlock: async (take, cancelled) => {
+          blocks++;
+          if (cancelled) snap = await take();
+          else if (blocks === 2) ctl.abort();
+        },
+      });
+      expect(b1.stop).toBe('cancelled');
+      expect(b1.iterations).toBe(20);
+      expect(snap?.iteration).toBe(20);
+      const b2 = await runLiftedAsync(second, { maxIterations: 40, tolerance: 0, resume: snap });
+      expect(b2.iterations).toBe(a.iterations);
+      expect(Object.is(b2.measureFinal, a.measureFinal)).toBe(true);
+      const va = await whole.readVAsync();
+      const vb = await second.readVAsync();
+      expect(vb.every((x, i) => Object.is(x, va[i]))).toBe(true);
+      // the snapshot matches the synchronous export's layout
+      const sync = first.exportState();
+      for (const k of ['v', 'vprev', 'px', 'pt', 's', 'mu']) expect(Array.from(snap?.arrays[k] ?? [])).toEqual(Array.from(sync[k]));
+    } finally {
+      whole.destroy();
+      first.destroy();
+      second.destroy();
+    }
+  });
 });
