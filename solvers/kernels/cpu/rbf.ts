@@ -3,14 +3,17 @@
  * of the GP mean m(y) = Σ_i α_i k(X_i, y): ∇m(y_j) = Σ_i α_i k(X_i, y_j)·(X_i − y_j)/ℓ².
  * Large gradients go through GEMM: with W[j,i] = α_i k(X_i, y_j)/ℓ², ∇m(y_j) = (W·X)_j − (Σ_i W[j,i])·y_j, and
  * |X_i − y_j|² = |X_i|² + |y_j|² − 2·(Y·Xᵀ)[j,i] (clamped at 0), in blocks of rows of Y so the scratch stays small.
+ * exp is fast-exp.ts (≤ ~1 ulp, no Math.exp in these loops): it dominated the walk (specs/root.md §8).
  */
 import type { F64 } from '../ops.js';
+import { expRowScaled, fastExp } from './fast-exp.js';
 import { gemm } from './gemm.js';
 
 /** Rows of Y per block of the GEMM path (scratch: BLOCK·n doubles). */
 const BLOCK = 64;
 let scratch: Float64Array = new Float64Array(0);
 let norms: Float64Array = new Float64Array(0);
+let weights: Float64Array = new Float64Array(0);
 
 function grow(a: Float64Array, n: number): Float64Array {
   return a.length >= n ? a : new Float64Array(Math.max(n, a.length * 2));
@@ -28,7 +31,7 @@ export function rbf(n: number, m: number, d: number, X: F64, Y: F64, lengthscale
         const df = X[xi + c] - Y[yj + c];
         r2 += df * df;
       }
-      K[ki + j] = s2 * Math.exp(g * r2);
+      K[ki + j] = s2 * fastExp(g * r2);
     }
   }
 }
@@ -60,7 +63,7 @@ export function rbfMeanGrad(
         const df = X[xi + c] - Y[yj + c];
         r2 += df * df;
       }
-      const w = (alpha[i] * s2 * Math.exp(g * r2)) / l2;
+      const w = (alpha[i] * s2 * fastExp(g * r2)) / l2;
       for (let c = 0; c < d; c++) G[yj + c] += w * (X[xi + c] - Y[yj + c]);
     }
   }
@@ -72,8 +75,11 @@ function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha:
   const coef = s2 / l2;
   scratch = grow(scratch, BLOCK * n);
   norms = grow(norms, n + BLOCK);
+  weights = grow(weights, n);
   const S = scratch;
   const xn = norms;
+  const a = weights;
+  for (let i = 0; i < n; i++) a[i] = alpha[i] * coef;
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let c = 0; c < d; c++) s += X[i * d + c] * X[i * d + c];
@@ -87,15 +93,7 @@ function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha:
       const yo = jj * d;
       let yn = 0;
       for (let c = 0; c < d; c++) yn += Yb[yo + c] * Yb[yo + c];
-      const row = jj * n;
-      let rowSum = 0;
-      for (let i = 0; i < n; i++) {
-        const r2 = xn[i] + yn - 2 * S[row + i];
-        const w = alpha[i] * coef * Math.exp(g * (r2 > 0 ? r2 : 0));
-        S[row + i] = w;
-        rowSum += w;
-      }
-      xn[n + jj] = rowSum;
+      xn[n + jj] = expRowScaled(S, jj * n, n, xn, yn, a, g); // S[jj,i] = α_i·coef·exp(g·r²), row sum
     }
     const Gb = G.subarray(j0 * d, (j0 + b) * d);
     gemm(false, false, b, d, n, 1, S, X, 0, Gb); // (W·X)_j

@@ -1,0 +1,119 @@
+/**
+ * @module Float64 exp without Math.exp for the RBF kernels (specs/root.md §8, "Performance notes": the walk's
+ * cross-kernel is exp-bound). Tang-style: x = (256·k + j)·ln2/256 + r with the Cody–Waite split of ln2/256 (hi part
+ * with 32 significant bits, so n·hi is exact for |n| < 2^21), |r| ≤ ln2/512; exp(x) = 2^k · 2^(j/256) · (1 + q(r)) with
+ * q the degree-5 Taylor polynomial (truncation < 1e-20), 2^(j/256) correctly rounded (checked with BigInt at load) and
+ * 2^k from a table. Error ≤ ~1 ulp (subnormal results included); arguments ≤ 0 take one branch-free path.
+ */
+import type { F64 } from '../ops.js';
+
+const TB = 8;
+const N = 1 << TB;
+/** N/ln2: only picks n, its rounding does not matter. */
+const INV = N / Math.LN2;
+/** fdlibm's ln2_hi (low 21 bits of the significand zero) and ln2_lo, divided by N (exact). */
+const L1 = 0.6931471803691238 / N;
+const L2 = 1.9082149292705877e-10 / N;
+/** 1.5·2^52: (t + SHIFT) − SHIFT rounds t to the nearest integer (|t| < 2^51). */
+const SHIFT = 6755399441055744;
+const C3 = 1 / 6;
+const C4 = 1 / 24;
+const C5 = 1 / 120;
+/** Arguments below XMIN are clamped to it (exp(XMIN) < 2^-1075 rounds to 0); from HI on the slow path (overflow). */
+const XMIN = -745.2;
+const HI = 707;
+/** POW2[K0 + k] = 2^(k + 2) for k from −1076 to 1021 (exact: 2^-1074 is the smallest subnormal). */
+const K0 = 1076;
+
+/** 2^(j/N) correctly rounded: start from Math.pow and move the 53-bit significand M until
+ *  (2M − 1)^N ≤ 2^(j + 53N) ≤ (2M + 1)^N (never a tie: 2^(j/N) is irrational for 0 < j < N). */
+function twoPowTable(): Float64Array {
+  const t = new Float64Array(N);
+  const bN = BigInt(N);
+  for (let j = 0; j < N; j++) {
+    let m = BigInt(Math.round(2 ** (j / N) * 2 ** 52));
+    const target = 1n << BigInt(j + 53 * N);
+    for (let it = 0; it < 8; it++) {
+      if ((2n * m - 1n) ** bN > target) m -= 1n;
+      else if ((2n * m + 1n) ** bN < target) m += 1n;
+      else break;
+    }
+    t[j] = Number(m) / 2 ** 52;
+  }
+  return t;
+}
+
+function pow2Table(): Float64Array {
+  const p = new Float64Array(K0 + 1022);
+  p[K0] = 4;
+  for (let k = 1; k <= 1021; k++) p[K0 + k] = p[K0 + k - 1] * 2;
+  for (let k = 1; k <= K0; k++) p[K0 - k] = p[K0 - k + 1] * 0.5;
+  return p;
+}
+
+/** 2^(j/256), j = 0…255. */
+export const EXP_TABLE: Float64Array = twoPowTable();
+/** 2^(j/256)/4 (exact), paired with POW2's 2^(k+2) so that the smallest scale factor is 2^-1074. */
+const T = EXP_TABLE.map((v) => v / 4);
+const POW2 = pow2Table();
+const TWO64 = 2 ** 64;
+
+/**
+ * exp(x) for x < HI (NaN kept): clamped at XMIN, then (t + t·q(r))·2^(k+2) with t = 2^(j/N)/4. For normal results the
+ * last product is exact (≤ ~1 ulp in all); for subnormal results it is the one rounding onto the subnormal grid (≤ ~0.5
+ * unit of 2^-1074 more). Inlined by hand in expRowScaled.
+ */
+function expBelow(x: number): number {
+  // biome-ignore lint/complexity/useMathMinMax: a compare-select keeps the hot loop simple (NaN is kept either way)
+  const y = x < XMIN ? XMIN : x;
+  const t = y * INV + SHIFT - SHIFT;
+  const ti = t | 0;
+  const r = y - t * L1 - t * L2;
+  const r2 = r * r;
+  const q = r + r2 * (0.5 + r * C3) + r2 * r2 * (C4 + r * C5);
+  const s = T[ti & (N - 1)];
+  return (s + s * q) * POW2[K0 + (ti >> TB)];
+}
+
+/** NaN and x ≥ HI: NaN, or 2^(k−64)·… ·2^64 (→ Infinity past the double range). */
+function expHigh(x: number): number {
+  if (Number.isNaN(x)) return x;
+  if (x > 709.8) return Number.POSITIVE_INFINITY; // (also keeps 2^(k−62) in POW2)
+  const t = x * INV + SHIFT - SHIFT;
+  const ti = t | 0;
+  const r = x - t * L1 - t * L2;
+  const r2 = r * r;
+  const q = r + r2 * (0.5 + r * C3) + r2 * r2 * (C4 + r * C5);
+  const s = T[ti & (N - 1)];
+  return (s + s * q) * POW2[K0 + (ti >> TB) - 64] * TWO64;
+}
+
+/** exp(x) in float64 without Math.exp: ≤ ~1 ulp (subnormal results: ≤ ~1 unit of 2^-1074), exp(±0) = 1 exactly, NaN → NaN. */
+export function fastExp(x: number): number {
+  return x < HI ? expBelow(x) : expHigh(x);
+}
+
+/**
+ * One row of the RBF mean-gradient weights, in place and branch-free: for i < n, r² = max(xn[i] + yn − 2·S[off + i], 0),
+ * S[off + i] = a[i]·exp(g·r²); returns Σ_i S[off + i]. g ≤ 0 (g = −1/(2ℓ²)), so every argument is ≤ 0 (or NaN, kept).
+ */
+export function expRowScaled(S: F64, off: number, n: number, xn: F64, yn: number, a: F64, g: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const d2 = xn[i] + yn - 2 * S[off + i];
+    // biome-ignore lint/complexity/useMathMinMax: as before this file, a NaN distance clamps to 0 (Math.max would keep it)
+    const x = g * (d2 > 0 ? d2 : 0);
+    // biome-ignore lint/complexity/useMathMinMax: compare-select; NaN (g = NaN) is kept
+    const y = x < XMIN ? XMIN : x;
+    const t = y * INV + SHIFT - SHIFT;
+    const ti = t | 0;
+    const r = y - t * L1 - t * L2;
+    const r2 = r * r;
+    const q = r + r2 * (0.5 + r * C3) + r2 * r2 * (C4 + r * C5);
+    const s = T[ti & (N - 1)];
+    const w = a[i] * ((s + s * q) * POW2[K0 + (ti >> TB)]);
+    S[off + i] = w;
+    sum += w;
+  }
+  return sum;
+}
