@@ -160,7 +160,7 @@ export class CpuLiftedSolver {
   /** True when the μ-step of the last iteration has not run yet (wasm path; see `settle`). */
   private primalPending = false;
   /**
-   * 'wasm' (default for d = 2 where WebAssembly SIMD is available): the whole iteration runs in the bodies of
+   * 'wasm' (default for d = 2, 3 where WebAssembly SIMD is available): the whole iteration runs in the bodies of
    * wasm-lifted-module.ts (f64x2 pair passes), the μ-step of iteration t fused with the s-step of iteration t + 1
    * (one pass over s and μ instead of two), optionally on two threads (`startThreads`); the μ-step of the last
    * iteration stays pending until `settle()`. 'unrolled': the JS loops with the d components unrolled into locals
@@ -195,13 +195,10 @@ export class CpuLiftedSolver {
     this.strides = bf.strides;
     this.invH = Float64Array.from(cfg.h, (h) => 1 / h);
     const st = this.steps;
-    this.wasm =
-      this.d === 2
-        ? LiftedWasm.create({
-            N: this.N, L, n2: cfg.shape[1], flags: this.flags, cost: this.cost, sigmaP: st.sigmaP, tauMu: st.tauMu, omega: st.omega,
-            sigmaS: st.sigmaS, nu: cfg.nu, ballThreshold: st.ballThreshold, invH: this.invH, tauV: st.tauV,
-          })
-        : null;
+    this.wasm = LiftedWasm.create({
+      N: this.N, L, d: this.d, strides: this.strides, flags: this.flags, cost: this.cost, sigmaP: st.sigmaP, tauMu: st.tauMu, omega: st.omega,
+      sigmaS: st.sigmaS, nu: cfg.nu, ballThreshold: st.ballThreshold, invH: this.invH, tauV: st.tauV,
+    });
     if (this.wasm) {
       // fresh wasm memory is zero: p^x, p^t, s, μ start at 0 (createLiftedState) without a JS copy
       const wm = this.wasm;

@@ -15,10 +15,10 @@ import { F64T, I32, V128, moduleBytes, w } from '../kernels/cpu/wasm-encoding.js
 
 /** Header byte offsets (i32 fields, then f64 fields, then the thread control block). */
 export const HDR = {
-  L: 0, n2: 4, flags: 8, tau: 12, tauO: 16, C: 20, M: 24, px: 28, s: 32, mu: 36, v: 40, vprev: 44, pt: 48, cost: 52, E: 56, sigmaP: 60,
-  sigmaS: 64, nu: 72, bt2: 80, invH0: 88, invH1: 96, tauV: 104, Lf: 112,
+  L: 0, st0: 4, st1: 8, st2: 12, flags: 16, tau: 20, tauO: 24, C: 28, M: 32, px: 36, s: 40, mu: 44, v: 48, vprev: 52, pt: 56, cost: 60, E: 64, sigmaP: 68,
+  sigmaS: 72, nu: 80, bt2: 88, invH0: 96, invH1: 104, invH2: 112, tauV: 120, Lf: 128,
   /** Int32 control block for the helper thread (8 slots). */
-  ctrl: 128,
+  ctrl: 136,
   bytes: 192,
 } as const;
 
@@ -71,62 +71,103 @@ function frame(params: [string, number][], locals: [string, number][]) {
   return { idx, runs, params: params.map(([, t]) => t) };
 }
 
-// Imports (function indices 0..3), then own functions: cells 4, vstep 5, pstep 6.
+// Imports (function indices 0..3), then own functions per d ∈ {2, 3}: cells, vstep, pstep.
 const IMPORTS = [
   { name: 'pow', params: [F64T, F64T], results: [F64T] },
   { name: 'cbrt', params: [F64T], results: [F64T] },
   { name: 'cos', params: [F64T], results: [F64T] },
   { name: 'acos', params: [F64T], results: [F64T] },
 ];
-const [POW, CBRT, COS, ACOS, , , PSTEP] = [0, 1, 2, 3, 4, 5, 6];
+const [POW, CBRT, COS, ACOS] = [0, 1, 2, 3];
+/** Dimensions with a wasm body, in module order. */
+export const WASM_DIMS = [2, 3] as const;
+const pstepIndex = (d: number) => IMPORTS.length + 3 * WASM_DIMS.indexOf(d as 2 | 3) + 2;
+const STRIDE = [HDR.st0, HDR.st1, HDR.st2];
+const INVH = [HDR.invH0, HDR.invH1, HDR.invH2];
 
-function cellsFn() {
+/**
+ * Pair passes + p-step over a cell range for d = 2 or 3. Components 0, 1 of an entry are one f64x2 lane pair; for
+ * d = 3 component 2 follows as a scalar ("z" locals), in the same order of operations as the JS loops.
+ */
+function cellsFn(d: 2 | 3) {
+  const z = d === 3;
   const f = frame(
     [['x0', I32], ['x1', I32], ['mode', I32], ['tid', I32]],
     [
       ['L', I32], ['P', I32], ['x', I32], ['PX', I32], ['PS', I32], ['PMU', I32], ['PM', I32], ['PC', I32], ['PTAU', I32], ['PTAUO', I32],
       ['K1', I32], ['CNT', I32], ['S', I32], ['MU', I32], ['T', I32], ['TO', I32], ['CK', I32], ['MK', I32], ['ROW', I32],
-      ['SIG', F64T], ['NU', F64T], ['BT2', F64T], ['N2', F64T],
+      ['SIG', F64T], ['NU', F64T], ['BT2', F64T], ['N2', F64T], ['SC', F64T],
+      ['C0z', F64T], ['ACCz', F64T], ['Rz', F64T], ['MBz', F64T], ['Mz', F64T], ['CURz', F64T], ['TAU', F64T],
       ['C0', V128], ['ACC', V128], ['R', V128], ['MB', V128], ['M', V128], ['VS', V128], ['CUR', V128], ['SQ', V128],
     ],
   );
   const L = f.idx;
   const g = (n: string) => get(L[n]);
   const s = (n: string) => set(L[n]);
+  const E = 8 * d; // bytes per entry
+  const zOnly = (code: number[]) => (z ? code : []);
   const prefix = [
-    ...w.f64(0), ...w.vSplat, ...s('CUR'),
-    ...g('PC'), ...g('CUR'), ...vStore(0),
+    ...w.f64(0), ...w.vSplat, ...s('CUR'), ...zOnly([...w.f64(0), ...s('CURz')]),
+    ...g('PC'), ...g('CUR'), ...vStore(0), ...zOnly([...g('PC'), ...g('CURz'), ...f64Store(16)]),
     ...g('PX'), ...s('S'), ...g('PC'), ...s('CK'), ...g('L'), ...s('CNT'),
     ...w.while(g('CNT'), [
-      ...g('CK'), ...g('CUR'), ...g('S'), ...vLoad(0), ...w.vAdd, ...tee(L.CUR), ...vStore(16),
-      ...inc(L.S, 16), ...inc(L.CK, 16), ...inc(L.CNT, -1),
+      ...g('CK'), ...g('CUR'), ...g('S'), ...vLoad(0), ...w.vAdd, ...tee(L.CUR), ...vStore(E),
+      ...zOnly([...g('CK'), ...g('CURz'), ...g('S'), ...f64Load(16), ...w.f64Add, ...tee(L.CURz), ...f64Store(E + 16)]),
+      ...inc(L.S, E), ...inc(L.CK, E), ...inc(L.CNT, -1),
     ]),
   ];
   const zeroM = [
     ...g('PM'), ...s('MK'), ...g('L'), ...s('CNT'),
-    ...w.while(g('CNT'), [...g('MK'), ...w.f64(0), ...w.vSplat, ...vStore(0), ...inc(L.MK, 16), ...inc(L.CNT, -1)]),
+    ...w.while(g('CNT'), [
+      ...g('MK'), ...w.f64(0), ...w.vSplat, ...vStore(0), ...zOnly([...g('MK'), ...w.f64(0), ...f64Store(16)]),
+      ...inc(L.MK, E), ...inc(L.CNT, -1),
+    ]),
   ];
-  const residual = [...g('S'), ...vLoad(0), ...g('CK'), ...vLoad(0), ...g('C0'), ...w.vSub, ...w.vSub, ...s('R')];
+  const residual = [
+    ...g('S'), ...vLoad(0), ...g('CK'), ...vLoad(0), ...g('C0'), ...w.vSub, ...w.vSub, ...s('R'),
+    ...zOnly([...g('S'), ...f64Load(16), ...g('CK'), ...f64Load(16), ...g('C0z'), ...w.f64Sub, ...w.f64Sub, ...s('Rz')]),
+  ];
+  // μ̄ in MB (and MBz) → acc += μ̄; M[k2] += acc; m = s − σ μ̄; |m|² = (m0² + m1²) (+ m2²); s ← m or m·ν/|m|
   const dualTail = [
-    ...s('MB'),
     ...g('ACC'), ...g('MB'), ...w.vAdd, ...s('ACC'),
     ...g('MK'), ...g('MK'), ...vLoad(0), ...g('ACC'), ...w.vAdd, ...vStore(0),
+    ...zOnly([...g('ACCz'), ...g('MBz'), ...w.f64Add, ...s('ACCz'), ...g('MK'), ...g('MK'), ...f64Load(16), ...g('ACCz'), ...w.f64Add, ...f64Store(16)]),
     ...g('S'), ...vLoad(0), ...g('VS'), ...g('MB'), ...w.vMul, ...w.vSub, ...s('M'),
-    ...g('M'), ...g('M'), ...w.vMul, ...tee(L.SQ), ...lane(0), ...g('SQ'), ...lane(1), ...w.f64Add, ...tee(L.N2),
+    ...zOnly([...g('S'), ...f64Load(16), ...g('SIG'), ...g('MBz'), ...w.f64Mul, ...w.f64Sub, ...s('Mz')]),
+    ...g('M'), ...g('M'), ...w.vMul, ...tee(L.SQ), ...lane(0), ...g('SQ'), ...lane(1), ...w.f64Add,
+    ...zOnly([...g('Mz'), ...g('Mz'), ...w.f64Mul, ...w.f64Add]),
+    ...tee(L.N2),
     ...g('BT2'), ...op.f64Gt,
     ...ifElse(
-      [...g('S'), ...g('M'), ...g('NU'), ...g('N2'), ...op.f64Sqrt, ...op.f64Div, ...w.vSplat, ...w.vMul, ...vStore(0)],
-      [...g('S'), ...g('M'), ...vStore(0)],
+      [
+        ...g('NU'), ...g('N2'), ...op.f64Sqrt, ...op.f64Div, ...s('SC'),
+        ...g('S'), ...g('M'), ...g('SC'), ...w.vSplat, ...w.vMul, ...vStore(0),
+        ...zOnly([...g('S'), ...g('Mz'), ...g('SC'), ...w.f64Mul, ...f64Store(16)]),
+      ],
+      [...g('S'), ...g('M'), ...vStore(0), ...zOnly([...g('S'), ...g('Mz'), ...f64Store(16)])],
     ),
   ];
-  const tauR = (ptr: string) => [...g(ptr), ...f64Load(0), ...w.vSplat, ...g('R'), ...w.vMul];
+  const tauR = (ptr: string) => [...g(ptr), ...f64Load(0), ...tee(L.TAU), ...w.vSplat, ...g('R'), ...w.vMul];
+  const tauRz = [...g('TAU'), ...g('Rz'), ...w.f64Mul];
   const bodies = {
-    dual: [...residual, ...g('MU'), ...vLoad(0), ...tauR('TO'), ...w.vAdd, ...dualTail],
-    primal: [...residual, ...g('MU'), ...g('MU'), ...vLoad(0), ...tauR('T'), ...w.vAdd, ...vStore(0)],
+    dual: [
+      ...residual,
+      ...g('MU'), ...vLoad(0), ...tauR('TO'), ...w.vAdd, ...s('MB'),
+      ...zOnly([...g('MU'), ...f64Load(16), ...tauRz, ...w.f64Add, ...s('MBz')]),
+      ...dualTail,
+    ],
+    primal: [
+      ...residual,
+      ...g('MU'), ...g('MU'), ...vLoad(0), ...tauR('T'), ...w.vAdd, ...vStore(0),
+      ...zOnly([...g('MU'), ...g('MU'), ...f64Load(16), ...tauRz, ...w.f64Add, ...f64Store(16)]),
+    ],
     fused: [
       ...residual,
       ...g('MU'), ...g('MU'), ...vLoad(0), ...tauR('T'), ...w.vAdd, ...tee(L.CUR), ...vStore(0),
-      ...g('CUR'), ...tauR('TO'), ...w.vAdd, ...dualTail,
+      ...zOnly([...g('MU'), ...g('MU'), ...f64Load(16), ...tauRz, ...w.f64Add, ...tee(L.CURz), ...f64Store(16)]),
+      ...g('CUR'), ...tauR('TO'), ...w.vAdd, ...s('MB'),
+      ...zOnly([...g('CURz'), ...tauRz, ...w.f64Add, ...s('MBz')]),
+      ...dualTail,
     ],
   };
   // each row walked from k2 = L−1 down to k1 (the order of the suffix sum)
@@ -135,13 +176,15 @@ function cellsFn() {
     const rowStart = [
       ...g('L'), ...g('K1'), ...sub, ...s('CNT'),
       ...g('ROW'), ...g('CNT'), ...add, ...i32(1), ...sub, ...s('T'), // T = pair index of (k1, L−1) for a moment
-      ...at('PS', 16), ...s('S'), ...at('PMU', 16), ...s('MU'), ...at('PTAUO', 8), ...s('TO'), ...at('PTAU', 8), ...s('T'),
-      ...g('PC'), ...g('L'), ...i32(16), ...mul, ...add, ...s('CK'),
-      ...g('PM'), ...g('L'), ...i32(16), ...mul, ...add, ...i32(16), ...sub, ...s('MK'),
-      ...g('PC'), ...g('K1'), ...i32(16), ...mul, ...add, ...vLoad(0), ...s('C0'),
-      ...(withDual ? [...w.f64(0), ...w.vSplat, ...s('ACC')] : []),
+      ...at('PS', E), ...s('S'), ...at('PMU', E), ...s('MU'), ...at('PTAUO', 8), ...s('TO'), ...at('PTAU', 8), ...s('T'),
+      ...g('PC'), ...g('L'), ...i32(E), ...mul, ...add, ...s('CK'),
+      ...g('PM'), ...g('L'), ...i32(E), ...mul, ...add, ...i32(E), ...sub, ...s('MK'),
+      ...g('PC'), ...g('K1'), ...i32(E), ...mul, ...add, ...tee(L.CK), ...vLoad(0), ...s('C0'),
+      ...zOnly([...g('CK'), ...f64Load(16), ...s('C0z')]),
+      ...g('PC'), ...g('L'), ...i32(E), ...mul, ...add, ...s('CK'),
+      ...(withDual ? [...w.f64(0), ...w.vSplat, ...s('ACC'), ...zOnly([...w.f64(0), ...s('ACCz')])] : []),
     ];
-    const step = [...inc(L.S, -16), ...inc(L.MU, -16), ...inc(L.T, -8), ...inc(L.TO, -8), ...inc(L.CK, -16), ...inc(L.MK, -16), ...inc(L.CNT, -1)];
+    const step = [...inc(L.S, -E), ...inc(L.MU, -E), ...inc(L.T, -8), ...inc(L.TO, -8), ...inc(L.CK, -E), ...inc(L.MK, -E), ...inc(L.CNT, -1)];
     // rows k1 = L−1 down to 0: with each row walked downwards, the whole cell is one descending sweep of s and μ
     const row = [...inc(L.K1, -1), ...g('ROW'), ...g('L'), ...g('K1'), ...sub, ...sub, ...s('ROW'), ...rowStart, ...w.while(g('CNT'), [...body, ...step])];
     return [...g('L'), ...s('K1'), ...g('P'), ...s('ROW'), ...w.while(g('K1'), row)];
@@ -150,56 +193,62 @@ function cellsFn() {
     ...hdrI(HDR.L), ...s('L'),
     ...g('L'), ...g('L'), ...i32(1), ...add, ...mul, ...i32(1), ...w.shrU, ...s('P'),
     ...hdrI(HDR.tau), ...s('PTAU'), ...hdrI(HDR.tauO), ...s('PTAUO'),
-    ...hdrI(HDR.C), ...g('tid'), ...g('L'), ...i32(1), ...add, ...i32(16), ...mul, ...mul, ...add, ...s('PC'),
+    ...hdrI(HDR.C), ...g('tid'), ...g('L'), ...i32(1), ...add, ...i32(E), ...mul, ...mul, ...add, ...s('PC'),
     ...hdrF(HDR.sigmaS), ...tee(L.SIG), ...w.vSplat, ...s('VS'), ...hdrF(HDR.nu), ...s('NU'), ...hdrF(HDR.bt2), ...s('BT2'),
     ...g('x0'), ...s('x'),
   ];
   const cell = [
-    ...hdrI(HDR.px), ...g('x'), ...g('L'), ...mul, ...i32(16), ...mul, ...add, ...s('PX'),
-    ...hdrI(HDR.M), ...g('x'), ...g('L'), ...mul, ...i32(16), ...mul, ...add, ...s('PM'),
-    ...hdrI(HDR.s), ...g('x'), ...g('P'), ...mul, ...i32(16), ...mul, ...add, ...s('PS'),
-    ...hdrI(HDR.mu), ...g('x'), ...g('P'), ...mul, ...i32(16), ...mul, ...add, ...s('PMU'),
+    ...hdrI(HDR.px), ...g('x'), ...g('L'), ...mul, ...i32(E), ...mul, ...add, ...s('PX'),
+    ...hdrI(HDR.M), ...g('x'), ...g('L'), ...mul, ...i32(E), ...mul, ...add, ...s('PM'),
+    ...hdrI(HDR.s), ...g('x'), ...g('P'), ...mul, ...i32(E), ...mul, ...add, ...s('PS'),
+    ...hdrI(HDR.mu), ...g('x'), ...g('P'), ...mul, ...i32(E), ...mul, ...add, ...s('PMU'),
     ...prefix,
     ...g('mode'), ...i32(1), ...op.eq,
     ...ifElse(pairLoop(bodies.primal, false), [
       ...zeroM,
       ...g('mode'), ...i32(2), ...op.eq,
       ...ifElse(pairLoop(bodies.fused, true), pairLoop(bodies.dual, true)),
-      ...g('x'), ...op.call(PSTEP),
+      ...g('x'), ...op.call(pstepIndex(d)),
     ]),
     ...inc(L.x, 1),
   ];
-  return { name: 'cells', params: f.params, locals: f.runs, body: [...setup, ...w.while([...g('x1'), ...g('x'), ...sub], cell)] };
+  return { name: `cells${d}`, params: f.params, locals: f.runs, body: [...setup, ...w.while([...g('x1'), ...g('x'), ...sub], cell)] };
 }
 
-/** p-step of cell x (lifted.ts iterateOnce, d = 2) with the parabola projection inlined. */
-function pstepFn() {
+/** p-step of cell x (lifted.ts iterateOnce) with the parabola projection inlined. */
+function pstepFn(d: 2 | 3) {
+  const comps = Array.from({ length: d }, (_, j) => j);
   const f = frame(
     [['x', I32]],
     [
-      ['L', I32], ['fl', I32], ['k', I32], ['vk', I32], ['po', I32], ['y', I32], ['n2c', I32], ['PV', I32], ['PVP', I32], ['PPX', I32], ['PPT', I32], ['PM', I32], ['PC', I32], ['PSP', I32],
-      ['vbk', F64T], ['sp', F64T], ['q0', F64T], ['q1', F64T], ['qt', F64T], ['c', F64T], ['n2', F64T], ['yp', F64T], ['nrm', F64T], ['a', F64T], ['b', F64T], ['D', F64T], ['r', F64T],
-      ['wv', F64T], ['mb', F64T], ['arg', F64T], ['sc', F64T], ['ih0', F64T], ['ih1', F64T], ['Lf', F64T],
+      ['L', I32], ['fl', I32], ['k', I32], ['vk', I32], ['po', I32], ['y', I32], ['PV', I32], ['PVP', I32], ['PPX', I32], ['PPT', I32], ['PM', I32], ['PC', I32], ['PSP', I32],
+      ...comps.map((j) => [`st${j}`, I32] as [string, number]),
+      ['vbk', F64T], ['sp', F64T], ['qt', F64T], ['c', F64T], ['n2', F64T], ['yp', F64T], ['nrm', F64T], ['a', F64T], ['b', F64T], ['D', F64T], ['r', F64T],
+      ['wv', F64T], ['mb', F64T], ['arg', F64T], ['sc', F64T], ['Lf', F64T],
+      ...comps.flatMap((j) => [[`q${j}`, F64T], [`ih${j}`, F64T]] as [string, number][]),
     ],
   );
   const L = f.idx;
   const g = (n: string) => get(L[n]);
   const s = (n: string) => set(L[n]);
   const F = (v: number) => w.f64(v);
-  /** (2·v[y] − vprev[y]) − vbk for the byte offset on the stack's local `y`. */
-  const vbar = (yLocal: string) => [...F(2), ...g('PV'), ...g(yLocal), ...add, ...f64Load(0), ...w.f64Mul, ...g('PVP'), ...g(yLocal), ...add, ...f64Load(0), ...w.f64Sub, ...g('vbk'), ...w.f64Sub];
-  const axis = (bit: number, neighbourCells: number[], ih: string, comp: number, q: string) => [
-    ...g('fl'), ...i32(bit), ...and, ...w.eqz,
+  const E = 8 * d;
+  /** (2·v[y] − vprev[y]) − vbk for the byte offset in local `y`. */
+  const vbar = [...F(2), ...g('PV'), ...g('y'), ...add, ...f64Load(0), ...w.f64Mul, ...g('PVP'), ...g('y'), ...add, ...f64Load(0), ...w.f64Sub, ...g('vbk'), ...w.f64Sub];
+  const axis = (j: number) => [
+    ...g('fl'), ...i32(1 << j), ...and, ...w.eqz,
     ...ifF64(
-      [...g('x'), ...neighbourCells, ...add, ...g('L'), ...mul, ...g('k'), ...add, ...i32(8), ...mul, ...s('y'), ...vbar('y'), ...g(ih), ...w.f64Mul],
+      [...g('x'), ...g(`st${j}`), ...add, ...g('L'), ...mul, ...g('k'), ...add, ...i32(8), ...mul, ...s('y'), ...vbar, ...g(`ih${j}`), ...w.f64Mul],
       [...F(0)],
     ),
-    // q = px + sp·(g + M)
-    ...g('PM'), ...g('po'), ...add, ...f64Load(comp * 8), ...w.f64Add, ...s('r'), // r holds g + M for a moment
-    ...g('PPX'), ...g('po'), ...add, ...f64Load(comp * 8), ...g('sp'), ...g('r'), ...w.f64Mul, ...w.f64Add, ...s(q),
+    // q_j = px + sp·(g + M)
+    ...g('PM'), ...g('po'), ...add, ...f64Load(j * 8), ...w.f64Add, ...s('r'), // r holds g + M for a moment
+    ...g('PPX'), ...g('po'), ...add, ...f64Load(j * 8), ...g('sp'), ...g('r'), ...w.f64Mul, ...w.f64Add, ...s(`q${j}`),
   ];
+  /** Σ_j q_j² in the JS order ((q0² + q1²) + q2²). */
+  const sumSq = comps.flatMap((j) => [...g(`q${j}`), ...g(`q${j}`), ...w.f64Mul, ...(j > 0 ? w.f64Add : [])]);
   const parabola = [
-    ...g('q0'), ...g('q0'), ...w.f64Mul, ...g('q1'), ...g('q1'), ...w.f64Mul, ...w.f64Add, ...s('n2'),
+    ...sumSq, ...s('n2'),
     ...g('qt'), ...g('n2'), ...F(4), ...op.f64Div, ...g('c'), ...w.f64Sub, ...op.f64Ge, ...w.eqz,
     ...w.if([
       ...g('qt'), ...g('c'), ...w.f64Add, ...s('yp'),
@@ -233,21 +282,20 @@ function pstepFn() {
       ...ifElse(
         [
           ...F(2), ...g('r'), ...w.f64Mul, ...g('nrm'), ...op.f64Div, ...s('sc'),
-          ...g('q0'), ...g('sc'), ...w.f64Mul, ...s('q0'), ...g('q1'), ...g('sc'), ...w.f64Mul, ...s('q1'),
-          ...g('q0'), ...g('q0'), ...w.f64Mul, ...g('q1'), ...g('q1'), ...w.f64Mul, ...w.f64Add, ...s('n2'),
+          ...comps.flatMap((j) => [...g(`q${j}`), ...g('sc'), ...w.f64Mul, ...s(`q${j}`)]),
+          ...sumSq, ...s('n2'),
         ],
-        [...F(0), ...s('q0'), ...F(0), ...s('q1'), ...F(0), ...s('n2')],
+        [...comps.flatMap((j) => [...F(0), ...s(`q${j}`)]), ...F(0), ...s('n2')],
       ),
       ...g('n2'), ...F(4), ...op.f64Div, ...g('c'), ...w.f64Sub, ...s('qt'),
     ]),
   ];
   const level = [
     // vk = byte offset of (x, k) in the N·L arrays; po = byte offset of (x, k, 0) in p^x / M
-    ...g('x'), ...g('L'), ...mul, ...g('k'), ...add, ...i32(8), ...mul, ...tee(L.vk), ...i32(2), ...mul, ...s('po'),
+    ...g('x'), ...g('L'), ...mul, ...g('k'), ...add, ...i32(8), ...mul, ...tee(L.vk), ...i32(d), ...mul, ...s('po'),
     ...F(2), ...g('PV'), ...g('vk'), ...add, ...f64Load(0), ...w.f64Mul, ...g('PVP'), ...g('vk'), ...add, ...f64Load(0), ...w.f64Sub, ...s('vbk'),
     ...g('PSP'), ...g('k'), ...i32(8), ...mul, ...add, ...f64Load(0), ...s('sp'),
-    ...axis(1, g('n2c'), 'ih0', 0, 'q0'),
-    ...axis(2, i32(1), 'ih1', 1, 'q1'),
+    ...comps.flatMap(axis),
     // qt = pt + sp·dt, dt = k < L−1 ? ((2v − vprev)[k+1] − vbk)·L : 0
     ...g('PPT'), ...g('vk'), ...add, ...f64Load(0), ...g('sp'),
     ...g('L'), ...i32(1), ...sub, ...g('k'), ...op.ne,
@@ -258,29 +306,33 @@ function pstepFn() {
     ...w.f64Mul, ...w.f64Add, ...s('qt'),
     ...g('PC'), ...g('vk'), ...add, ...f64Load(0), ...s('c'),
     ...parabola,
-    ...g('PPX'), ...g('po'), ...add, ...g('q0'), ...f64Store(0),
-    ...g('PPX'), ...g('po'), ...add, ...g('q1'), ...f64Store(8),
+    ...comps.flatMap((j) => [...g('PPX'), ...g('po'), ...add, ...g(`q${j}`), ...f64Store(j * 8)]),
     ...g('PPT'), ...g('vk'), ...add, ...g('qt'), ...f64Store(0),
     ...inc(L.k, 1),
   ];
+  void E;
   const setup = [
-    ...hdrI(HDR.L), ...s('L'), ...hdrI(HDR.n2), ...s('n2c'),
+    ...hdrI(HDR.L), ...s('L'),
+    ...comps.flatMap((j) => [...hdrI(STRIDE[j]), ...s(`st${j}`), ...hdrF(INVH[j]), ...s(`ih${j}`)]),
     ...hdrI(HDR.flags), ...g('x'), ...add, ...op.load8u, ...s('fl'),
     ...hdrI(HDR.v), ...s('PV'), ...hdrI(HDR.vprev), ...s('PVP'), ...hdrI(HDR.px), ...s('PPX'), ...hdrI(HDR.pt), ...s('PPT'),
     ...hdrI(HDR.M), ...s('PM'), ...hdrI(HDR.cost), ...s('PC'), ...hdrI(HDR.sigmaP), ...s('PSP'),
-    ...hdrF(HDR.invH0), ...s('ih0'), ...hdrF(HDR.invH1), ...s('ih1'), ...hdrF(HDR.Lf), ...s('Lf'),
+    ...hdrF(HDR.Lf), ...s('Lf'),
     ...i32(0), ...s('k'),
   ];
-  return { name: 'pstep', params: f.params, locals: f.runs, body: [...setup, ...w.while([...g('L'), ...g('k'), ...sub], level)], exported: false };
+  return { name: `pstep${d}`, params: f.params, locals: f.runs, body: [...setup, ...w.while([...g('L'), ...g('k'), ...sub], level)], exported: false };
 }
 
-/** v-step over cells [x0, x1) (lifted.ts vStep, d = 2). */
-function vstepFn() {
+/** v-step over cells [x0, x1) (lifted.ts vStep). */
+function vstepFn(d: 2 | 3) {
+  const comps = Array.from({ length: d }, (_, j) => j);
   const f = frame(
     [['x0', I32], ['x1', I32], ['wantE', I32]],
     [
-      ['L', I32], ['x', I32], ['k', I32], ['fl', I32], ['vk', I32], ['po', I32], ['n2c', I32], ['PV', I32], ['PVP', I32], ['PPX', I32], ['PPT', I32], ['PE', I32],
-      ['div', F64T], ['nv', F64T], ['old', F64T], ['ih0', F64T], ['ih1', F64T], ['Lf', F64T], ['tauV', F64T],
+      ['L', I32], ['x', I32], ['k', I32], ['fl', I32], ['vk', I32], ['po', I32], ['PV', I32], ['PVP', I32], ['PPX', I32], ['PPT', I32], ['PE', I32],
+      ...comps.map((j) => [`st${j}`, I32] as [string, number]),
+      ['div', F64T], ['nv', F64T], ['old', F64T], ['Lf', F64T], ['tauV', F64T],
+      ...comps.map((j) => [`ih${j}`, F64T] as [string, number]),
     ],
   );
   const L = f.idx;
@@ -290,15 +342,14 @@ function vstepFn() {
   const pxAt = (off: number[], comp: number) => [...g('PPX'), ...g('po'), ...add, ...off, ...f64Load(comp * 8)];
   const cond = (bit: number, then: number[]) => [...g('fl'), ...i32(bit), ...and, ...w.eqz, ...ifF64(then, [...F(0)])];
   const level = [
-    ...g('x'), ...g('L'), ...mul, ...g('k'), ...add, ...i32(8), ...mul, ...tee(L.vk), ...i32(2), ...mul, ...s('po'),
-    // div = 0 + (here0 − prev0)·ih0, += (here1 − prev1)·ih1, += (ht − pvt)·L
+    ...g('x'), ...g('L'), ...mul, ...g('k'), ...add, ...i32(8), ...mul, ...tee(L.vk), ...i32(d), ...mul, ...s('po'),
+    // div = ((0 + (here0 − prev0)·ih0) + (here1 − prev1)·ih1) (+ …) + (ht − pvt)·L
     ...F(0),
-    ...cond(1, pxAt([], 0)),
-    ...cond(16, pxAt([...g('n2c'), ...g('L'), ...mul, ...i32(16), ...mul, ...sub], 0)),
-    ...w.f64Sub, ...g('ih0'), ...w.f64Mul, ...w.f64Add,
-    ...cond(2, pxAt([], 1)),
-    ...cond(32, pxAt([...g('L'), ...i32(16), ...mul, ...sub], 1)),
-    ...w.f64Sub, ...g('ih1'), ...w.f64Mul, ...w.f64Add,
+    ...comps.flatMap((j) => [
+      ...cond(1 << j, pxAt([], j)),
+      ...cond(1 << (4 + j), pxAt([...g(`st${j}`), ...g('L'), ...mul, ...i32(8 * d), ...mul, ...sub], j)),
+      ...w.f64Sub, ...g(`ih${j}`), ...w.f64Mul, ...w.f64Add,
+    ]),
     ...g('L'), ...i32(1), ...sub, ...g('k'), ...op.ne, ...ifF64([...g('PPT'), ...g('vk'), ...add, ...f64Load(0)], [...F(0)]),
     ...g('k'), ...ifF64([...g('PPT'), ...g('vk'), ...add, ...i32(8), ...sub, ...f64Load(0)], [...F(0)]),
     ...w.f64Sub, ...g('Lf'), ...w.f64Mul, ...w.f64Add, ...s('div'),
@@ -329,17 +380,21 @@ function vstepFn() {
     ...inc(L.x, 1),
   ];
   const setup = [
-    ...hdrI(HDR.L), ...s('L'), ...hdrI(HDR.n2), ...s('n2c'),
+    ...hdrI(HDR.L), ...s('L'),
+    ...comps.flatMap((j) => [...hdrI(STRIDE[j]), ...s(`st${j}`), ...hdrF(INVH[j]), ...s(`ih${j}`)]),
     ...hdrI(HDR.v), ...s('PV'), ...hdrI(HDR.vprev), ...s('PVP'), ...hdrI(HDR.px), ...s('PPX'), ...hdrI(HDR.pt), ...s('PPT'), ...hdrI(HDR.E), ...s('PE'),
-    ...hdrF(HDR.invH0), ...s('ih0'), ...hdrF(HDR.invH1), ...s('ih1'), ...hdrF(HDR.Lf), ...s('Lf'), ...hdrF(HDR.tauV), ...s('tauV'),
+    ...hdrF(HDR.Lf), ...s('Lf'), ...hdrF(HDR.tauV), ...s('tauV'),
     ...g('x0'), ...s('x'),
   ];
-  return { name: 'vstep', params: f.params, locals: f.runs, body: [...setup, ...w.while([...g('x1'), ...g('x'), ...sub], cell)] };
+  return { name: `vstep${d}`, params: f.params, locals: f.runs, body: [...setup, ...w.while([...g('x1'), ...g('x'), ...sub], cell)] };
 }
 
 /** Largest shared memory the module accepts (pages of 64 KiB): 4 GiB. */
 export const MAX_PAGES = 65536;
 
 export function liftedModuleBytes(): Uint8Array<ArrayBuffer> {
-  return moduleBytes([cellsFn(), vstepFn(), pstepFn()], { imports: IMPORTS, sharedMaxPages: MAX_PAGES });
+  return moduleBytes(
+    WASM_DIMS.flatMap((d) => [cellsFn(d), vstepFn(d), pstepFn(d)]),
+    { imports: IMPORTS, sharedMaxPages: MAX_PAGES },
+  );
 }

@@ -7,7 +7,7 @@
  * Returns null where WebAssembly SIMD or threads are missing, or the arrays would not fit a 32-bit memory.
  */
 import { Worker } from 'node:worker_threads';
-import { HDR, MAX_PAGES, liftedModuleBytes } from './wasm-lifted-module.js';
+import { HDR, MAX_PAGES, WASM_DIMS, liftedModuleBytes } from './wasm-lifted-module.js';
 
 type CellsFn = (x0: number, x1: number, mode: number, tid: number) => void;
 type VstepFn = (x0: number, x1: number, wantE: number) => void;
@@ -18,8 +18,10 @@ export const MODE = { dual: 0, primal: 1, fused: 2 } as const;
 export interface LiftedWasmInput {
   N: number;
   L: number;
-  /** Cells along the last axis (the stride of axis 0). */
-  n2: number;
+  /** 2 or 3. */
+  d: number;
+  /** Cell strides per axis (row-major). */
+  strides: number[];
   flags: Uint8Array;
   cost: Float64Array;
   sigmaP: Float64Array;
@@ -64,8 +66,9 @@ const MATH = { pow: Math.pow, cbrt: Math.cbrt, cos: Math.cos, acos: Math.acos };
 /** The helper thread: instantiates the module on the shared memory, then serves commands until `exit`. */
 const WORKER_SRC = `
 const { parentPort } = require('node:worker_threads');
-parentPort.once('message', ({ module, mem, ctrlAt }) => {
-  const ex = new WebAssembly.Instance(module, { env: { mem, pow: Math.pow, cbrt: Math.cbrt, cos: Math.cos, acos: Math.acos } }).exports;
+parentPort.once('message', ({ module, mem, ctrlAt, d }) => {
+  const all = new WebAssembly.Instance(module, { env: { mem, pow: Math.pow, cbrt: Math.cbrt, cos: Math.cos, acos: Math.acos } }).exports;
+  const ex = { cells: all['cells' + d], vstep: all['vstep' + d] };
   const c = new Int32Array(mem.buffer, ctrlAt, 8);
   let gen = Atomics.load(c, ${C_GEN});
   parentPort.postMessage('ready');
@@ -108,13 +111,14 @@ export class LiftedWasm {
   private constructor(
     readonly N: number,
     readonly L: number,
+    readonly d: number,
     private readonly mem: WebAssembly.Memory,
     private readonly module: WebAssembly.Module,
     views: Record<'v' | 'vprev' | 'px' | 'pt' | 's' | 'mu' | 'M' | 'E', Float64Array>,
   ) {
-    const ex = new WebAssembly.Instance(module, { env: { mem, ...MATH } }).exports as unknown as { cells: CellsFn; vstep: VstepFn };
-    this.cellsFn = ex.cells;
-    this.vstepFn = ex.vstep;
+    const ex = new WebAssembly.Instance(module, { env: { mem, ...MATH } }).exports as unknown as Record<string, CellsFn & VstepFn>;
+    this.cellsFn = ex[`cells${d}`];
+    this.vstepFn = ex[`vstep${d}`];
     this.v = views.v;
     this.vprev = views.vprev;
     this.px = views.px;
@@ -130,12 +134,12 @@ export class LiftedWasm {
   /** Memory, header and constant tables for one solve; null when unavailable or too large. */
   static create(inp: LiftedWasmInput): LiftedWasm | null {
     const m = compiled();
-    if (!m) return null;
-    const { N, L } = inp;
+    if (!m || !(WASM_DIMS as readonly number[]).includes(inp.d)) return null;
+    const { N, L, d } = inp;
     const P = (L * (L + 1)) / 2;
     const NL = N * L;
     const sizes = {
-      tau: P, tauO: P, C: 2 * 2 * (L + 1), M: 2 * NL, px: 2 * NL, s: 2 * N * P, mu: 2 * N * P,
+      tau: P, tauO: P, C: 2 * d * (L + 1), M: d * NL, px: d * NL, s: d * N * P, mu: d * N * P,
       v: NL, vprev: NL, pt: NL, cost: NL, E: NL, sigmaP: L, flags: Math.ceil(N / 8),
     };
     const ptr = {} as Record<keyof typeof sizes, number>;
@@ -157,13 +161,14 @@ export class LiftedWasm {
     const hi = new Int32Array(buf, 0, HDR.bytes / 4);
     const hf = new Float64Array(buf, 0, HDR.bytes / 8);
     hi[HDR.L / 4] = L;
-    hi[HDR.n2 / 4] = inp.n2;
+    inp.strides.forEach((st, j) => {
+      hi[[HDR.st0, HDR.st1, HDR.st2][j] / 4] = st;
+      hf[[HDR.invH0, HDR.invH1, HDR.invH2][j] / 8] = inp.invH[j];
+    });
     for (const k of ['flags', 'tau', 'tauO', 'C', 'M', 'px', 's', 'mu', 'v', 'vprev', 'pt', 'cost', 'E', 'sigmaP'] as const) hi[HDR[k] / 4] = ptr[k];
     hf[HDR.sigmaS / 8] = inp.sigmaS;
     hf[HDR.nu / 8] = inp.nu;
     hf[HDR.bt2 / 8] = inp.ballThreshold * inp.ballThreshold;
-    hf[HDR.invH0 / 8] = inp.invH[0];
-    hf[HDR.invH1 / 8] = inp.invH[1];
     hf[HDR.tauV / 8] = inp.tauV;
     hf[HDR.Lf / 8] = L;
     const tau = view('tau');
@@ -177,7 +182,7 @@ export class LiftedWasm {
     new Uint8Array(buf, ptr.flags, N).set(inp.flags);
     const names = ['v', 'vprev', 'px', 'pt', 's', 'mu', 'M', 'E'] as const;
     const views = Object.fromEntries(names.map((k) => [k, view(k)])) as Record<(typeof names)[number], Float64Array>;
-    return new LiftedWasm(N, L, mem, m, views);
+    return new LiftedWasm(N, L, d, mem, m, views);
   }
 
   /** Starts the helper thread (cells split in two halves); resolves once it is serving. No-op if running. */
@@ -189,7 +194,7 @@ export class LiftedWasm {
       worker.once('message', () => resolve());
       worker.once('error', reject);
     });
-    worker.postMessage({ module: this.module, mem: this.mem, ctrlAt: HDR.ctrl });
+    worker.postMessage({ module: this.module, mem: this.mem, ctrlAt: HDR.ctrl, d: this.d });
     await ready;
     this.worker = worker;
     this.split = Math.ceil(this.N / 2);

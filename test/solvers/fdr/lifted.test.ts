@@ -163,13 +163,15 @@ describe('fused iteration', () => {
     });
   }
   for (const variant of ['corrected', 'reference'] as const) {
-    it(`the wasm SIMD pair passes (μ-step fused with the next s-step) equal the generic loop bit for bit (${variant}, 2-D)`, () => {
+    it(`the wasm SIMD iteration (μ-step fused with the next s-step) equals the generic loop bit for bit (${variant}, 2-D and 3-D)`, () => {
       for (const [shape, L] of [
         [[5, 4], 6],
         [[7, 9], 9],
         [[2, 3], 4],
+        [[3, 4, 2], 5],
+        [[4, 2, 5], 7],
       ] as [number[], number][]) {
-        const N = shape[0] * shape[1];
+        const N = shape.reduce((a, b) => a * b, 1);
         const f = new Float64Array(N).map(() => rng.next());
         const cfg: LiftedConfig = { shape, levels: L, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n) };
         const fast = new CpuLiftedSolver(f, cfg);
@@ -193,12 +195,15 @@ describe('fused iteration', () => {
       }
     });
   }
-  it('two threads (cells split with a helper thread) give the same iterates bit for bit', async () => {
-    const shape = [9, 7];
-    const N = 63;
-    const f = new Float64Array(N).map(() => rng.next());
-    for (const variant of ['corrected', 'reference'] as const) {
-      const cfg: LiftedConfig = { shape, levels: 8, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? [1 / 9, 1 / 9] : [1 / 9, 1 / 7] };
+  it('two threads (cells split with a helper thread) give the same iterates bit for bit (2-D and 3-D)', async () => {
+    for (const [shape, variant] of [
+      [[9, 7], 'corrected'],
+      [[9, 7], 'reference'],
+      [[5, 3, 4], 'corrected'],
+    ] as [number[], 'corrected' | 'reference'][]) {
+      const N = shape.reduce((a, b) => a * b, 1);
+      const f = new Float64Array(N).map(() => rng.next());
+      const cfg: LiftedConfig = { shape, levels: 8, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n) };
       const two = new CpuLiftedSolver(f, cfg);
       await two.startThreads();
       expect(two.threads).toBe(2);
