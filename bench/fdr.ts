@@ -290,8 +290,8 @@ async function growth(quick: boolean): Promise<BenchTable[]> {
     { label: '2-D disc', shape: [31, 31], n: 20000, its: quick ? 5 : 20, block: 10, baseline: true, ref: { its: REF[20000].its, wall: REF[20000].wall } },
     { label: '2-D disc', shape: [64, 64], n: 20 * 64 * 64, its: quick ? 3 : 10, block: 2, baseline: !quick },
     { label: '2-D disc', shape: [128, 128], n: 20 * 128 * 128, its: quick ? 2 : 6, block: 1, baseline: !quick },
-    { label: '3-D ball', shape: [10, 10, 10], n: 1500, its: quick ? 10 : 30, block: 1, baseline: false },
-    { label: '3-D ball', shape: [18, 18, 18], n: 10000, its: quick ? 3 : 10, block: 1, baseline: false },
+    { label: '3-D ball', shape: [10, 10, 10], n: 1500, its: quick ? 5 : 10, block: 2, baseline: true },
+    { label: '3-D ball', shape: [18, 18, 18], n: 10000, its: quick ? 2 : 5, block: 1, baseline: !quick },
   ];
   const rows: (string | number | null)[][] = [];
   const cap = quick ? 6000 : 15000; // ms of timed iterations per case (at least 3 iterations)
@@ -358,7 +358,7 @@ async function growth(quick: boolean): Promise<BenchTable[]> {
         'Data: 2-D disc of §4.1 (≈ 20 samples per cell) and 3-D ball of §4.2 (n 1 500 / 10 000, ⌊(2n/3)^{1/3}⌋ cells), Solvent rng seed 0, gridded by gridding.ts; P = L(L+1)/2 = 528.',
         'liftedBytes = 16·d·N·P + 96·N·L + 32·N (spec); typed arrays Δ / heap Δ / RSS Δ = process.memoryUsage() after constructing the solver and 2 warm-up iterations minus before (after a full GC); peak RSS = process.resourceUsage().maxRSS so far (whole bench process, cases run in this order). On the wasm path the lifted arrays live in one WebAssembly.Memory, which process.memoryUsage() does not count as array buffers: RSS Δ is its measure there.',
         `ms/it = median over timed blocks of iterations (10 at 15²/31², as runLifted runs them: the μ-step of each iteration fused with the next s-step; a case stops early after ${cap / 1000} s of timing, at least 3 blocks per solver); ns per d·N·P = ms/it / (d·N·P): the CPU constant b of resources() (spec start value 100 ns).`,
-        "path: 'wasm' = the whole iteration in hand-assembled WebAssembly (f64x2 pair passes), d = 2 only; 1 thread and 2 threads (cells split with a helper thread) are separate solvers of the same problem, interleaved block by block. 'JS loops (before)' = the same solver with pairLoops 'unrolled' (the default before the wasm path). All bit-identical (test/solvers/fdr/lifted.test.ts). 3-D runs the JS loops.",
+        "path: 'wasm' = the whole iteration in hand-assembled WebAssembly (f64x2 pair passes), d = 2 and 3; 1 thread and 2 threads (cells split with a helper thread) are separate solvers of the same problem, interleaved block by block. 'JS loops (before)' = the same solver with pairLoops 'unrolled' (the default before the wasm path). All bit-identical (test/solvers/fdr/lifted.test.ts).",
         'Reference: Python/PyTorch reference implementation, 1 thread, on a loaded 2-core CPU (load average 9–14, ±30%), spec §5.2: 113.9 s for 1 071 iterations (index 1 070) at 15²×32, 145.9 s for 531 (index 530) at 31²×32. Projected = ref its × ms/it (iteration only, no gridding/recovery). No reference figures exist for the larger grids.',
         `Machine: ${availableParallelism()} cores shared with other jobs, 1-min load average ${load0.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end; the CPU-path cases took ${cpuWall.toFixed(1)} s.`,
       ],
@@ -463,7 +463,7 @@ export const bench: BenchFn = async ({ quick }) => {
       const its = REF[n].its;
       for (const threads of [1, 2]) {
         const r = await run(n, 'reference', { tolerance: 0, maxIterations: its, threads });
-        a6.push([n, `${r.m}²×32`, threads, its, r.wall, (1000 * r.wall) / its, REF[n].wall, r.wall / REF[n].wall]);
+        a6.push([n, `${r.m}²×32`, threads === 1 ? '1' : 'auto (1–2)', its, r.wall, (1000 * r.wall) / its, REF[n].wall, r.wall / REF[n].wall]);
       }
     }
     tables.push({
@@ -471,7 +471,7 @@ export const bench: BenchFn = async ({ quick }) => {
       columns: ['n', 'grid×L', 'threads', 'iterations', 'wall s', 'ms/it', 'ref wall s', 'ratio (goal ≤ 0.02)'],
       rows: a6,
       notes: [
-        'wall = the whole runFdr job (gridding, lifted solve, recovery), float64 wasm path; threads = threads of the lifted solve (the solver uses 2 where the host has them).',
+        "wall = the whole runFdr job (gridding, lifted solve, recovery), float64 wasm path; threads = threads of the lifted solve: 1, or the solver's default 'auto' (a helper thread where the host has 2 cores, used by a ThreadTuner only while 2 threads measure faster than 1 — on a loaded host barrier waits can make 2 slower).",
         'Reference: Python/PyTorch, 1 thread, loaded 2-core CPU (load average 9–14, ±30%), spec A6: 113.9 s and 145.9 s.',
       ],
     });

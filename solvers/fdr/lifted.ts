@@ -232,6 +232,11 @@ export class CpuLiftedSolver {
     return this.pairLoops === 'wasm' && this.wasm ? this.wasm.threads : 1;
   }
 
+  /** With a started helper: run on 2 threads (true) or pause the helper (false). */
+  setParallel(on: boolean): void {
+    this.wasm?.setParallel(on);
+  }
+
   /** Runs `count` iterations and completes the state (settles); returns the measure of the last one. */
   iterate(count: number): number {
     const e = this.advance(count);
@@ -629,14 +634,56 @@ export interface SolveOptions {
    */
   onBlock?: (take: () => LiftedSnapshot | Promise<LiftedSnapshot>, cancelled: boolean) => void | Promise<void>;
   /**
-   * Threads of one float64 solve (1 or 2; default 1): with 2, the wasm path splits the cells with a helper thread
-   * when a problem has at least LIFTED_THREADS_MIN_WORK pair updates per iteration. Results are identical.
+   * Threads of one float64 solve (1 or 2; default 1): with 2, the wasm path starts a helper thread when a problem
+   * has at least LIFTED_THREADS_MIN_WORK pair updates per iteration, and a ThreadTuner uses it only while 2 threads
+   * measure faster than 1. Results are identical either way.
    */
   threads?: number;
 }
 
 /** Pair updates per iteration (N·P·d) below which a helper thread costs more than it saves. */
 export const LIFTED_THREADS_MIN_WORK = 50_000;
+
+/**
+ * Chooses 1 or 2 threads while a solve runs, from the measured time per iteration of blocks of ≥ 5 iterations: on a
+ * shared or loaded host the barrier waits can make 2 threads slower than 1. Probes both after a warm-up block, keeps
+ * the faster, re-probes the other every 50 blocks. The iterates do not depend on the choice (bit-identical).
+ */
+export class ThreadTuner {
+  private readonly ms: [number, number] = [Number.NaN, Number.NaN];
+  private blocks = 0;
+  private parallel = true;
+  /** Blocks with 1 and 2 threads (for the bench and tests). */
+  readonly counts: [number, number] = [0, 0];
+
+  constructor(
+    private readonly solver: CpuLiftedSolver,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    solver.setParallel(true);
+  }
+
+  advance(k: number): number {
+    if (k < 5) return this.solver.advance(k);
+    const b = this.blocks++;
+    const best = () => (this.ms[1] <= this.ms[0] || Number.isNaN(this.ms[0]) ? 1 : 0);
+    // block 0: warm-up (2 threads), 1: 1 thread, 2: 2 threads, then the faster; every 50th block probes the other
+    const mode = b === 0 || b === 2 ? 1 : b === 1 ? 0 : b % 50 === 0 ? 1 - best() : best();
+    this.parallel = mode === 1;
+    this.solver.setParallel(this.parallel);
+    const t0 = this.now();
+    const e = this.solver.advance(k);
+    const per = (this.now() - t0) / k;
+    this.counts[mode]++;
+    if (b > 0) this.ms[mode] = Number.isNaN(this.ms[mode]) || b < 3 ? per : 0.5 * this.ms[mode] + 0.5 * per;
+    return e;
+  }
+
+  /** The last choice (for reports). */
+  get threads(): number {
+    return this.parallel ? 2 : 1;
+  }
+}
 
 export interface SolveResult {
   v: Float64Array;
@@ -727,8 +774,9 @@ export function importCpuState(state: LiftedState, arrays: LiftedArrays): void {
 export async function solveLiftedCpu(f: Float64Array, cfg: LiftedConfig, opts: SolveOptions): Promise<SolveResult & { solver: CpuLiftedSolver }> {
   const solver = new CpuLiftedSolver(f, cfg);
   if ((opts.threads ?? 1) >= 2 && solver.N * solver.P * solver.d >= LIFTED_THREADS_MIN_WORK) await solver.startThreads();
+  const tuner = solver.threads === 2 ? new ThreadTuner(solver) : undefined;
   const iter: LiftedIterator = {
-    iterate: (k) => solver.advance(k),
+    iterate: (k) => (tuner ? tuner.advance(k) : solver.advance(k)),
     readV: () => solver.state.v,
     exportState: () => {
       solver.settle();

@@ -211,8 +211,18 @@ export class LiftedWasm {
     await worker.terminate();
   }
 
+  /** Threads the next iterations use (2 only with a running helper that is not paused). */
   get threads(): number {
-    return this.worker ? 2 : 1;
+    return this.worker && this.split < this.N ? 2 : 1;
+  }
+
+  /** Pauses (false) or resumes (true) the helper without stopping it; results do not depend on it. */
+  setParallel(on: boolean): void {
+    this.split = on && this.worker ? Math.ceil(this.N / 2) : this.N;
+  }
+
+  get hasHelper(): boolean {
+    return this.worker !== null;
   }
 
   private post(cmd: number, x0: number, x1: number, mode: number, want: number): void {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../solvers/core/rng.js';
-import { CpuLiftedSolver, initialV, LIFTED_THREADS_MIN_WORK, liftedSteps, pairCount, pairIndex, solveLiftedCpu, type LiftedConfig } from '../../../solvers/fdr/lifted.js';
+import { CpuLiftedSolver, initialV, LIFTED_THREADS_MIN_WORK, liftedSteps, pairCount, pairIndex, solveLiftedCpu, ThreadTuner, type LiftedConfig } from '../../../solvers/fdr/lifted.js';
 import { div, grad, naiveInit, naiveIterate, pairAdjoint, pairSum } from './naive.js';
 
 const rng = createRng(7);
@@ -227,6 +227,30 @@ describe('fused iteration', () => {
       expect(two.threads).toBe(1);
     }
   });
+  for (const slower of [1, 2] as const) {
+    it(`ThreadTuner settles on the faster thread count (${slower} thread(s) measured slower) and re-probes`, () => {
+      let t = 0;
+      let parallel = true;
+      const fake = {
+        setParallel: (on: boolean) => {
+          parallel = on;
+        },
+        advance: (k: number) => {
+          t += k * ((parallel ? 2 : 1) === slower ? 3 : 1);
+          return 0;
+        },
+      };
+      const tuner = new ThreadTuner(fake as unknown as CpuLiftedSolver, () => t);
+      for (let b = 0; b < 120; b++) tuner.advance(9);
+      const faster = slower === 1 ? 2 : 1;
+      expect(tuner.threads).toBe(faster);
+      // warm-up + one probe of each, then the faster except one probe every 50 blocks
+      expect(tuner.counts[slower - 1]).toBeLessThanOrEqual(4);
+      expect(tuner.counts[faster - 1]).toBeGreaterThanOrEqual(116);
+      tuner.advance(1); // short blocks run in the current mode, unmeasured
+      expect(tuner.counts[0] + tuner.counts[1]).toBe(120);
+    });
+  }
   it('solveLiftedCpu with threads 2 returns what one thread returns (16×16, L 16: above the threshold)', async () => {
     const shape = [16, 16];
     const f = new Float64Array(256).map((_, x) => (x % 16 < 8 ? 0.2 : 0.7) + 0.05 * rng.normal());
