@@ -11,7 +11,7 @@
  * cos, acos imported from Math), so the results are bit-identical to them. Layout and constants: a header at byte
  * 0 (see HDR); s, μ interleaved [x][pair][j]; C, M, p^x interleaved [k][j]; pairs k1 outer, k2 inner.
  */
-import { F64T, I32, V128, moduleBytes, w } from '../kernels/cpu/wasm-encoding.js';
+import { F64T, I32, V128, moduleBytes, uleb as leb, w } from '../kernels/cpu/wasm-encoding.js';
 
 /** Header byte offsets (i32 fields, then f64 fields, then the thread control block). */
 export const HDR = {
@@ -38,16 +38,6 @@ const op = {
   f64Div: [0xa3],
   call: (i: number) => [0x10, ...leb(i)],
 };
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 const ifElse = (then: number[], els: number[]) => [0x04, 0x40, ...then, 0x05, ...els, 0x0b];
 const ifF64 = (then: number[], els: number[]) => [0x04, 0x7c, ...then, 0x05, ...els, 0x0b];
 const inc = (local: number, by: number) => [...get(local), ...i32(by), ...add, ...set(local)];

@@ -107,6 +107,31 @@ describe('step sizes (corrected, §1.4)', () => {
   }
 });
 
+/** Noisy-data test configuration: a small ν so that the ball and the parabola both cut often. */
+const noisyCfg = (shape: number[], L: number, variant: 'corrected' | 'reference'): LiftedConfig => ({
+  shape, levels: L, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n),
+});
+
+/** Two solvers of one random problem: the default path, and the generic JS loops (the reference). */
+function solverPair(shape: number[], L: number, variant: 'corrected' | 'reference'): [CpuLiftedSolver, CpuLiftedSolver] {
+  const f = new Float64Array(shape.reduce((a, b) => a * b, 1)).map(() => rng.next());
+  const cfg = noisyCfg(shape, L, variant);
+  const generic = new CpuLiftedSolver(f, cfg);
+  generic.pairLoops = 'generic';
+  return [new CpuLiftedSolver(f, cfg), generic];
+}
+
+/** Every state array of `a` equals that of `b` bit for bit (Object.is, so ±0 and NaN count). */
+function expectSameState(a: CpuLiftedSolver, b: CpuLiftedSolver, label: string): void {
+  for (const k of ['v', 'vprev', 'px', 'pt', 's', 'mu'] as const) {
+    const x = a.state[k];
+    const y = b.state[k];
+    let same = x.length === y.length;
+    for (let i = 0; same && i < x.length; i++) same = Object.is(x[i], y[i]);
+    expect(same, `${label} ${k}`).toBe(true);
+  }
+}
+
 describe('fused iteration', () => {
   for (const variant of ['corrected', 'reference'] as const) {
     for (const [shape, L] of [
@@ -143,22 +168,10 @@ describe('fused iteration', () => {
         [[5, 4], 6],
         [[3, 4, 2], 5],
       ] as [number[], number][]) {
-        const N = shape.reduce((a, b) => a * b, 1);
-        // noisy f and a small ν so that the ball and the parabola both cut often
-        const f = new Float64Array(N).map(() => rng.next());
-        const cfg: LiftedConfig = { shape, levels: L, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n) };
-        const fast = new CpuLiftedSolver(f, cfg);
+        const [fast, generic] = solverPair(shape, L, variant);
         fast.pairLoops = 'unrolled';
-        const generic = new CpuLiftedSolver(f, cfg);
-        generic.pairLoops = 'generic';
         for (let it = 0; it < 30; it++) expect(Object.is(fast.iterate(1), generic.iterate(1))).toBe(true);
-        for (const k of ['v', 'vprev', 'px', 'pt', 's', 'mu'] as const) {
-          const a = fast.state[k];
-          const b = generic.state[k];
-          let same = a.length === b.length;
-          for (let i = 0; same && i < a.length; i++) same = Object.is(a[i], b[i]);
-          expect(same, `${shape.join('×')} ${k}`).toBe(true);
-        }
+        expectSameState(fast, generic, shape.join('×'));
       }
     });
   }
@@ -171,13 +184,8 @@ describe('fused iteration', () => {
         [[3, 4, 2], 5],
         [[4, 2, 5], 7],
       ] as [number[], number][]) {
-        const N = shape.reduce((a, b) => a * b, 1);
-        const f = new Float64Array(N).map(() => rng.next());
-        const cfg: LiftedConfig = { shape, levels: L, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n) };
-        const fast = new CpuLiftedSolver(f, cfg);
+        const [fast, generic] = solverPair(shape, L, variant);
         expect(fast.pairLoops).toBe('wasm');
-        const generic = new CpuLiftedSolver(f, cfg);
-        generic.pairLoops = 'generic';
         // blocks of varying length, left unsettled between them (the μ-step of the last iteration pending)
         for (const k of [1, 3, 1, 9, 2, 7]) {
           let e = Number.NaN;
@@ -185,13 +193,7 @@ describe('fused iteration', () => {
           expect(Object.is(fast.advance(k), e)).toBe(true);
         }
         fast.settle();
-        for (const k of ['v', 'vprev', 'px', 'pt', 's', 'mu'] as const) {
-          const a = fast.state[k];
-          const b = generic.state[k];
-          let same = a.length === b.length;
-          for (let i = 0; same && i < a.length; i++) same = Object.is(a[i], b[i]);
-          expect(same, `${shape.join('×')} L ${L} ${k}`).toBe(true);
-        }
+        expectSameState(fast, generic, `${shape.join('×')} L ${L}`);
       }
     });
   }
@@ -203,7 +205,7 @@ describe('fused iteration', () => {
     ] as [number[], 'corrected' | 'reference'][]) {
       const N = shape.reduce((a, b) => a * b, 1);
       const f = new Float64Array(N).map(() => rng.next());
-      const cfg: LiftedConfig = { shape, levels: 8, lambda: 40, nu: 0.005, variant, h: variant === 'reference' ? shape.map(() => 1 / shape[0]) : shape.map((n) => 1 / n) };
+      const cfg = noisyCfg(shape, 8, variant);
       const two = new CpuLiftedSolver(f, cfg);
       await two.startThreads();
       expect(two.threads).toBe(2);
@@ -216,11 +218,7 @@ describe('fused iteration', () => {
           expect(Object.is(two.advance(k), e)).toBe(true);
         }
         two.settle();
-        for (const k of ['v', 'vprev', 'px', 'pt', 's', 'mu'] as const) {
-          let same = true;
-          for (let i = 0; same && i < one.state[k].length; i++) same = Object.is(two.state[k][i], one.state[k][i]);
-          expect(same, `${variant} ${k}`).toBe(true);
-        }
+        expectSameState(two, one, `${shape.join('×')} ${variant}`);
       } finally {
         await two.dispose();
       }
