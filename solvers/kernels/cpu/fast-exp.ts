@@ -4,8 +4,10 @@
  * with 32 significant bits, so n·hi is exact for |n| < 2^21), |r| ≤ ln2/512; exp(x) = 2^k · 2^(j/256) · (1 + q(r)) with
  * q the degree-5 Taylor polynomial (truncation < 1e-20), 2^(j/256) correctly rounded (checked with BigInt at load) and
  * 2^k from a table. Error ≤ ~1 ulp (subnormal results included); arguments ≤ 0 take one branch-free path.
+ * expRowsScaled runs blocks of weight rows in WebAssembly SIMD (wasm-exp-module.ts, bit-identical weights) when available.
  */
 import type { F64 } from '../ops.js';
+import { expModuleBytes } from './wasm-exp-module.js';
 
 const TB = 8;
 const N = 1 << TB;
@@ -116,4 +118,78 @@ export function expRowScaled(S: F64, off: number, n: number, xn: F64, yn: number
     sum += w;
   }
   return sum;
+}
+
+/** Wasm memory layout (bytes): the two tables, then per call xn, a, yn, sums and the rows of S (stride np = n rounded up to even). */
+const WT = 0;
+const WP = 8 * N;
+const WDATA = WP + 8 * POW2.length + 64;
+const PAGE = 65536;
+
+interface WasmExp {
+  mem: WebAssembly.Memory;
+  f64: Float64Array;
+  block: (sPtr: number, rows: number, np: number, xnPtr: number, aPtr: number, ynPtr: number, sumPtr: number, g: number) => void;
+}
+
+let wasm: WasmExp | null | undefined;
+
+function loadWasm(): WasmExp | null {
+  if (wasm !== undefined) return wasm;
+  try {
+    const bytes = expModuleBytes({ inv: INV, l1: L1, l2: L2, shift: SHIFT, xmin: XMIN, c3: C3, c4: C4, c5: C5, tBase: WT, pZero: WP + 8 * K0 });
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } });
+    const f64 = new Float64Array(mem.buffer);
+    f64.set(T, WT / 8);
+    f64.set(POW2, WP / 8);
+    wasm = { mem, f64, block: inst.exports.block as WasmExp['block'] };
+  } catch {
+    wasm = null; // no WebAssembly SIMD on this host
+  }
+  return wasm;
+}
+
+/** True when expRowsScaled runs in WebAssembly SIMD on this host (for tests and benchmarks). */
+export function usesWasmExp(): boolean {
+  return loadWasm() !== null;
+}
+
+/**
+ * `rows` weight rows at once: for r < rows, sums[r] = expRowScaled(S, off + r·n, n, xn, yn[r], a, g). In WebAssembly SIMD
+ * when available (rows copied in and out; the weights are bit-identical to expRowScaled, the sums are added in two lanes),
+ * otherwise the JS rows. `js` forces the JS rows.
+ */
+export function expRowsScaled(S: F64, off: number, rows: number, n: number, xn: F64, yn: F64, a: F64, g: number, sums: F64, js = false): void {
+  const wm = js ? null : loadWasm();
+  if (wm === null) {
+    for (let r = 0; r < rows; r++) sums[r] = expRowScaled(S, off + r * n, n, xn, yn[r], a, g);
+    return;
+  }
+  const np = n + (n & 1);
+  const xo = WDATA / 8;
+  const ao = xo + np;
+  const yo = ao + np;
+  const so = yo + rows + (rows & 1);
+  const sr = so + rows + (rows & 1);
+  const bytes = 8 * (sr + rows * np);
+  if (wm.mem.buffer.byteLength < bytes) wm.mem.grow(Math.ceil((bytes - wm.mem.buffer.byteLength) / PAGE));
+  if (wm.f64.buffer !== wm.mem.buffer) wm.f64 = new Float64Array(wm.mem.buffer);
+  const f = wm.f64;
+  f.set(xn.subarray(0, n), xo);
+  f.set(a.subarray(0, n), ao);
+  f.set(yn.subarray(0, rows), yo);
+  if (np === n) f.set(S.subarray(off, off + rows * n), sr);
+  else {
+    f[xo + n] = 0; // padding lane: a = 0 gives weight 0
+    f[ao + n] = 0;
+    for (let r = 0; r < rows; r++) {
+      f.set(S.subarray(off + r * n, off + (r + 1) * n), sr + r * np);
+      f[sr + r * np + n] = 0;
+    }
+  }
+  wm.block(8 * sr, rows, np, 8 * xo, 8 * ao, 8 * yo, 8 * so, g);
+  if (np === n) S.set(f.subarray(sr, sr + rows * n), off);
+  else for (let r = 0; r < rows; r++) S.set(f.subarray(sr + r * np, sr + r * np + n), off + r * n);
+  for (let r = 0; r < rows; r++) sums[r] = f[so + r];
 }

@@ -6,7 +6,7 @@
  * exp is fast-exp.ts (≤ ~1 ulp, no Math.exp in these loops): it dominated the walk (specs/root.md §8).
  */
 import type { F64 } from '../ops.js';
-import { expRowScaled, fastExp } from './fast-exp.js';
+import { expRowsScaled, fastExp } from './fast-exp.js';
 import { gemm } from './gemm.js';
 
 /** Rows of Y per block of the GEMM path (scratch: BLOCK·n doubles). */
@@ -74,10 +74,12 @@ function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha:
   const g = -1 / (2 * l2);
   const coef = s2 / l2;
   scratch = grow(scratch, BLOCK * n);
-  norms = grow(norms, n + BLOCK);
+  norms = grow(norms, n + 2 * BLOCK);
   weights = grow(weights, n);
   const S = scratch;
   const xn = norms;
+  const yns = norms.subarray(n, n + BLOCK);
+  const rowSums = norms.subarray(n + BLOCK, n + 2 * BLOCK);
   const a = weights;
   for (let i = 0; i < n; i++) a[i] = alpha[i] * coef;
   for (let i = 0; i < n; i++) {
@@ -93,12 +95,13 @@ function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha:
       const yo = jj * d;
       let yn = 0;
       for (let c = 0; c < d; c++) yn += Yb[yo + c] * Yb[yo + c];
-      xn[n + jj] = expRowScaled(S, jj * n, n, xn, yn, a, g); // S[jj,i] = α_i·coef·exp(g·r²), row sum
+      yns[jj] = yn;
     }
+    expRowsScaled(S, 0, b, n, xn, yns, a, g, rowSums); // S[jj,i] = α_i·coef·exp(g·r²), row sums
     const Gb = G.subarray(j0 * d, (j0 + b) * d);
     gemm(false, false, b, d, n, 1, S, X, 0, Gb); // (W·X)_j
     for (let jj = 0; jj < b; jj++) {
-      const rs = xn[n + jj];
+      const rs = rowSums[jj];
       for (let c = 0; c < d; c++) Gb[jj * d + c] -= rs * Yb[jj * d + c];
     }
   }

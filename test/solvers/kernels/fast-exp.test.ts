@@ -1,12 +1,12 @@
 /**
  * fast-exp.ts: ulp distance to Math.exp over a dense sweep of [−746, 0] (and the positive range), the special values
- * and the subnormal/underflow edge; the branch-free row routine against the scalar exp; rbf / rbfMeanGrad (direct and
- * GEMM paths) against plain Math.exp references.
+ * and the subnormal/underflow edge; the branch-free row routine against the scalar exp, the WebAssembly SIMD rows against
+ * the JS rows (bit-identical weights); rbf / rbfMeanGrad (direct and GEMM paths) against plain Math.exp references.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../solvers/core/rng.js';
-import { EXP_TABLE, expRowScaled, fastExp } from '../../../solvers/kernels/cpu/fast-exp.js';
+import { EXP_TABLE, expRowScaled, expRowsScaled, fastExp, usesWasmExp } from '../../../solvers/kernels/cpu/fast-exp.js';
 import { rbf, rbfMeanGrad } from '../../../solvers/kernels/cpu/rbf.js';
 
 const pair = new Float64Array(2);
@@ -123,6 +123,62 @@ describe('expRowScaled', () => {
     expect(Array.from(S)).toEqual([1, 0, 0]);
     const T = new Float64Array([0, 1]);
     expect(expRowScaled(T, 0, 2, new Float64Array(2), 0, new Float64Array([1, 1]), Number.NaN)).toBeNaN();
+  });
+});
+
+describe('expRowsScaled (WebAssembly SIMD rows)', () => {
+  it('runs in wasm on this host (Node 20 has SIMD)', () => {
+    expect(usesWasmExp()).toBe(true);
+  });
+
+  for (const [n, rows, off] of [
+    [500, 64, 0],
+    [37, 5, 3],
+    [1, 1, 0],
+    [64, 3, 11],
+  ]) {
+    it(`n=${n}, ${rows} rows from ${off}: weights bit-identical to the JS rows, sums to round-off, rest of S untouched`, () => {
+      const rng = createRng(n + rows);
+      const S0 = rng.fillNormal(new Float64Array(off + rows * n + 4)).map((v) => 3 * v);
+      const xn = rng.fillNormal(new Float64Array(n)).map((v) => 20 + v);
+      const a = rng.fillNormal(new Float64Array(n));
+      const yn = rng.fillNormal(new Float64Array(rows)).map((v) => 20 + v);
+      if (n > 3) {
+        S0[off + 1] = -1e6; // underflow → weight 0
+        S0[off + 2] = 0.5 * (xn[2] + yn[0]); // r² = 0
+        S0[off + 3] = 0.5 * (xn[3] + yn[0]) - 710; // r² = 1420, exp argument −710: subnormal weight
+      }
+      const g = -0.5;
+      const Sj = S0.slice();
+      const Sw = S0.slice();
+      const sj = new Float64Array(rows);
+      const sw = new Float64Array(rows);
+      expRowsScaled(Sj, off, rows, n, xn, yn, a, g, sj, true);
+      expRowsScaled(Sw, off, rows, n, xn, yn, a, g, sw);
+      for (let k = 0; k < Sj.length; k++) if (!Object.is(Sj[k], Sw[k])) expect.fail(`S[${k}]: ${Sw[k]} ≠ ${Sj[k]}`);
+      for (let k = 0; k < off; k++) expect(Sw[k]).toBe(S0[k]);
+      for (let k = off + rows * n; k < Sw.length; k++) expect(Sw[k]).toBe(S0[k]);
+      for (let r = 0; r < rows; r++) {
+        expect(sj[r]).toBe(expRowScaled(S0.slice(), off + r * n, n, xn, yn[r], a, g));
+        let abs = 0;
+        for (let i = 0; i < n; i++) abs += Math.abs(Sj[off + r * n + i]);
+        expect(Math.abs(sw[r] - sj[r])).toBeLessThanOrEqual(2 * n * Number.EPSILON * abs); // two lanes vs one running sum
+      }
+      if (n > 3) {
+        expect(Math.abs(Sw[off + 1])).toBe(0);
+        expect(Sw[off + 2]).toBe(a[2]);
+        expect(Math.abs(Sw[off + 3])).toBeLessThan(2 ** -1022);
+        expect(Math.abs(Sw[off + 3])).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('NaN g gives NaN weights in both', () => {
+    const S = new Float64Array([1, 2, 3]);
+    const sums = new Float64Array(1);
+    expRowsScaled(S, 0, 1, 3, new Float64Array(3), new Float64Array(1), new Float64Array([1, 1, 1]), Number.NaN, sums);
+    expect(Array.from(S).every(Number.isNaN)).toBe(true);
+    expect(sums[0]).toBeNaN();
   });
 });
 
