@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench -- root [--quick] [--epochs=N (config D epochs, default 2)] [--skip-quad] [--cpu]`: TF-Bind-8 (exact oracle) with ROOT
+ * @module `npm run bench -- root [--quick] [--epochs=N (config D epochs, default 2)] [--seeds=0,1] [--skip-quad] [--cpu]`: TF-Bind-8 (exact oracle) with ROOT
  * (both variants) vs the GA-on-GP baseline vs random designs, next to PAPER Table 1 and the random-128 baseline
  * (specs/root.md §5, Acceptance C), plus the 2-D quadratic. With a real GPU adapter (kernels `auto`) ROOT runs the
  * paper's full configuration; on the CPU it runs config "D" of §3 for a stated number of its epochs. Every ROOT row
@@ -195,7 +195,9 @@ export const bench: BenchFn = async ({ quick, args }) => {
     rootTf = { ...configD, epochs: e };
   }
   const runEpochs = (rootTf.epochs as number | undefined) ?? FULL.epochs;
-  const rootSeeds = gpu ? [0] : [0];
+  // --seeds=0,1: ROOT job seeds (default 0; C5 names seeds 0 and 1 for config D)
+  const seedsArg = args.find((a) => a.startsWith('--seeds='));
+  const rootSeeds = seedsArg ? seedsArg.slice(8).split(',').map(Number).filter((k) => Number.isInteger(k) && k >= 0) : [0];
   const tfRows: Cell[][] = [];
   const rootRuns: [string, Run[]][] = [];
   const refD = 'config D (15 epochs) ref: 0.794/0.581/0.439 (s0), 0.823/0.571/0.439 (s1); paper full: 0.986 ± 0.007';
