@@ -62,9 +62,26 @@ async function resolveProblemRef(body: unknown, ctx: RequestContext, deps: Deps)
   return { ...(body as object), problem: uploaded };
 }
 
+/**
+ * Jobs a spec names (root `options.bridge.job`) must be succeeded jobs of the right solver in the same tenant: a
+ * 400 naming the field, before anything is stored.
+ */
+async function checkJobRefs(spec: JobSpec, ctx: RequestContext, deps: Deps): Promise<void> {
+  if (spec.solver !== 'root' || !spec.options.bridge) return;
+  const id = spec.options.bridge.job;
+  const path = 'options.bridge.job';
+  const st = (await new JobStore(deps.store).readStatus(ctx.tenant, id))?.status;
+  if (!st) throw new InvalidSpecError('unknown job', [{ path, message: `no job ${id}` }]);
+  if (st.solver !== 'root') throw new InvalidSpecError('not a root job', [{ path, message: `job ${id} is a ${st.solver} job, not root` }]);
+  if (st.status !== 'succeeded') {
+    throw new InvalidSpecError('job has no trained bridge yet', [{ path, message: `job ${id} is ${st.status}; only a succeeded root job has a trained bridge` }]);
+  }
+}
+
 export async function submitJob(input: SubmitInput, ctx: RequestContext, deps: Deps): Promise<SubmitOutput> {
   const resolved = await resolveProblemRef(input.body, ctx, deps);
   const spec = validateSpec(resolved);
+  await checkJobRefs(spec, ctx, deps);
   const resources = resourcesFor(spec);
   if (input.dryRun) {
     return {

@@ -1,13 +1,13 @@
 /**
  * @module The RunContext a worker hands to a solver: throttled progress (≥ 1 s between writes, bounded history),
  * an AbortSignal fed by the cancel marker and the time limit, the seeded rng, the kernels, a .npy artifact writer,
- * the data folder, and a checkpoint slot in the store.
+ * the data folder, a checkpoint slot in the store, and read access to the tenant's other jobs (results, artifacts).
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { encodeNpy } from '../../sdk/npy.js';
+import { encodeNpy, parseNpy } from '../../sdk/npy.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
-import { JobStore, keys, type ObjectStore, type ProgressPoint, type Logger } from '../../shared/index.js';
+import { isJobId, JobStore, keys, type ObjectStore, type ProgressPoint, type Logger } from '../../shared/index.js';
 import { HistoryRecorder } from '../../solvers/core/history.js';
 import { createRng } from '../../solvers/core/rng.js';
 import type { ArtifactInfo, RunContext } from '../../solvers/core/types.js';
@@ -117,6 +117,20 @@ export function createRunContext(
       },
       async save(meta, arrays) {
         await deps.store.put(keys.checkpointKey(ref.tenant, ref.jobId), encodeCheckpoint(meta, arrays), { contentType: 'application/octet-stream' });
+      },
+    },
+    jobs: {
+      // the tenant is the job's own: another tenant's jobs are not reachable from here
+      async artifact(id, name) {
+        if (!isJobId(id)) return undefined;
+        const got = await deps.store.get(keys.artifactKey(ref.tenant, id, name));
+        if (!got) return undefined;
+        const a = parseNpy(got.body);
+        return { shape: a.shape, data: a.data };
+      },
+      async result(id) {
+        if (!isJobId(id)) return undefined;
+        return (await jobs.readResult(ref.tenant, id)) as Record<string, unknown> | undefined;
       },
     },
     dispose() {},

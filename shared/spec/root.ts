@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { denseMatrixSchema, finite, tooLarge, vectorSchema } from './arrays.js';
 import { specCommonShape } from './common.js';
+import { ID_PATTERN } from '../jobs/ids.js';
 
 export const ROOT_TASKS = ['tfbind8', 'ackley', 'rosenbrock', 'rastrigin', 'levy', 'quadratic'] as const;
 export type RootTask = (typeof ROOT_TASKS)[number];
@@ -119,9 +120,17 @@ export const rootOptionsSchema = z
     target: z.union([finite, z.literal('auto')]).default('auto'),
     targetMargin: z.number().min(0).max(10).default(1.0),
     timeLimitS: positive.optional(),
+    /**
+     * Sample from the bridge an earlier succeeded `root` job of the same tenant trained (its bridge-*.npy artifacts)
+     * instead of training: same problem, any seed, candidates, guidance, sampler settings and target.
+     */
+    bridge: z.object({ job: z.string().regex(ID_PATTERN, 'must be a job id (26 characters, Crockford base 32)') }).strict().optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
+    if (o.bridge && o.method !== 'root') {
+      ctx.addIssue({ code: 'custom', path: ['bridge'], message: `a trained bridge is only used by method "root" (got "${o.method}")` });
+    }
     const l0 = typeof o.lengthscale === 'number' ? o.lengthscale : undefined;
     const s0 = o.outputscale;
     const lim = Math.min(l0 ?? Number.POSITIVE_INFINITY, s0 ?? Number.POSITIVE_INFINITY);

@@ -27,6 +27,20 @@ export interface DataReader {
   readonly location?: string;
 }
 
+/** A decoded .npy array. */
+export interface StoredArray {
+  shape: number[];
+  data: Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
+}
+
+/** Read access to other jobs of the same tenant (a solver reusing what an earlier job produced, e.g. a trained model). */
+export interface JobReader {
+  /** Artifact `name` of job `id`, decoded; undefined when the job or the artifact does not exist. */
+  artifact(id: string, name: string): Promise<StoredArray | undefined>;
+  /** The result document of job `id`; undefined when there is none. */
+  result(id: string): Promise<Record<string, unknown> | undefined>;
+}
+
 /** Typed arrays a checkpoint carries in binary (large solver state: lifted variables, network weights). */
 export type CheckpointArrays = Record<string, Float64Array | Float32Array | Int32Array>;
 
@@ -55,6 +69,8 @@ export interface RunContext {
   artifacts: ArtifactWriter;
   data: DataReader;
   checkpoint: Checkpointer;
+  /** Other jobs of the same tenant (read only). */
+  jobs: JobReader;
   /** Milliseconds since the epoch (injected clock). */
   now(): number;
   log(msg: string, fields?: Record<string, unknown>): void;

@@ -25,7 +25,7 @@ export function problemSize(spec: RootSpec): { n: number; d: number } {
 export function largestGpRows(spec: RootSpec, n: number, gpu: boolean): number {
   const o = spec.options;
   const nGp = Math.min(n, o.gpRows === 'auto' ? GP_ROWS_AUTO : o.gpRows);
-  if (o.method === 'root') return nGp;
+  if (o.method === 'root' && !o.bridge) return nGp;
   return gpu ? nGp : Math.min(nGp, BASE_GP_ROWS_CPU);
 }
 
@@ -37,6 +37,7 @@ export function largestGpRows(spec: RootSpec, n: number, gpu: boolean): number {
 export function resources(spec: RootSpec): Resources {
   const o = spec.options;
   const { n, d } = problemSize(spec);
+  if (o.method === 'root' && o.bridge) return bridgeSamplingResources(spec, n, d);
   const gpu = spec.backend !== 'cpu' && (o.method === 'root' || spec.backend === 'gpu');
   const nGp = largestGpRows(spec, n, gpu);
   const params = o.method === 'root' ? parameterCount(d, o.hidden) : 0;
@@ -58,4 +59,19 @@ export function resources(spec: RootSpec): Resources {
   const rate = gpu ? 2e11 : 1e9;
   const timeoutS = Math.min(48 * 3600, Math.max(600, Math.ceil((3 * flops) / rate)));
   return { gpu, vcpus: gpu ? 4 : 2, memoryMiB, timeoutS };
+}
+
+/**
+ * Sampling from an earlier job's bridge (`options.bridge`): no training; the base GP (for `predicted`) and the
+ * sampler's network passes. The bridge's width is only known when it is loaded: sized for max(hidden, 1024).
+ */
+function bridgeSamplingResources(spec: RootSpec, n: number, d: number): Resources {
+  const o = spec.options;
+  const gpu = spec.backend === 'gpu';
+  const nGp = largestGpRows(spec, n, gpu);
+  const params = parameterCount(d, Math.max(o.hidden, 1024));
+  const memoryBytes = 2 * 8 * nGp * nGp + (64 * MiB * params) / 1e6 + 8 * n * (2 * d + 2) + 256 * MiB;
+  const flops = nGp ** 3 / 3 + nGp * nGp * d + o.samplingSteps * 2 * 2 * o.candidates * params;
+  const timeoutS = Math.min(48 * 3600, Math.max(600, Math.ceil((3 * flops) / (gpu ? 2e11 : 1e9))));
+  return { gpu, vcpus: 2, memoryMiB: Math.ceil(memoryBytes / MiB / 256) * 256, timeoutS };
 }

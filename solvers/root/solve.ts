@@ -6,6 +6,8 @@
  * uses at most BASE_GP_ROWS_CPU rows (a warning and `options.baseGpRows` say so). Cancelled ROOT runs with at least
  * one trained epoch still sample candidates with the current EMA weights; cancelled GA returns its current points.
  * Internal hook `trained` (benchmarks: the guidance protocol) gets the trained bridge to sample it with other weights w.
+ * With `options.bridge.job` there is no training: the candidates are sampled from the bridge that job trained
+ * (reuse.ts), and the same seed reproduces that job's candidates.
  */
 import type { RootSpec } from '../../shared/index.js';
 import { downsample, HistoryRecorder } from '../core/history.js';
@@ -24,6 +26,8 @@ import { scoreStats, TFBIND8_RANDOM128 } from './scores.js';
 import { Streams } from './streams.js';
 import { RootTiming } from './timing.js';
 import { type RootTraining, trainRoot } from './train-root.js';
+import { weightsDenoiser } from './bridge/train.js';
+import { BRIDGE_ARTIFACTS, type LoadedBridge, loadBridge } from './reuse.js';
 
 /** Time allowed for sampling candidates after a cancel (the sampler is stopped at this deadline). */
 export const CANCEL_SAMPLING_MS = 20_000;
@@ -129,7 +133,7 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext, hooks: RootHook
     warnings.push(`base GP (predicted${o.method === 'gradient-ascent' ? ', gradient-ascent surrogate' : ''}) fitted on ${baseGpRows} of the ${o.gpRows} epoch-0 GP rows on the CPU backend`);
   }
   o.baseGpRows = baseGpRows;
-  const work = new GpWorkspace(o.method === 'root' ? Math.max(o.gpRows, baseGpRows) : baseGpRows);
+  const work = new GpWorkspace(o.method === 'root' && !o.bridge ? Math.max(o.gpRows, baseGpRows) : baseGpRows);
   const rows0 = gpRowsFor(off, baseGpRows, () => streams.gpSubset(0));
   const tBase = ctx.now();
   const gp0 = GpMean.fit(ctx.kernels, rows0.n, d, rows0.X, rows0.y, o.lengthscale, o.outputscale, o.gpNoise, work);
@@ -148,8 +152,30 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext, hooks: RootHook
   let designs: Float64Array | undefined;
   let target: TargetInfo | undefined;
   let training: RootTraining | undefined;
+  let reused: LoadedBridge | undefined;
 
-  if (o.method === 'root') {
+  if (o.method === 'root' && o.bridge) {
+    // Sampling only, from the bridge an earlier job trained (same problem; this job's seed, Q, w, sampler, target).
+    reused = await loadBridge(ctx, o.bridge.job, off, o.variant);
+    o.hidden = reused.hidden;
+    target = typeof o.target === 'number' ? resolveTarget(o, ds, off, Number.NaN) : reused.target;
+    const yStart = new Float64Array(Q);
+    for (let i = 0; i < Q; i++) yStart[i] = off.yz[starts[i]];
+    const denoiser = weightsDenoiser(ctx.kernels, d, reused.hidden, reused.weights, o.batchSize);
+    const trained: TrainedRoot = { ds, off, options: o, target, startRows, yStart, denoiser, samplerRng: () => streams.sampler() };
+    const tSample = ctx.now();
+    const sampled = await sampleRootDesigns(trained, o.guidance, streams.sampler(), {
+      aborted,
+      pause: () => pause.tick(),
+      onStep: (i) => {
+        timing.samplerSteps = i + 1;
+        ctx.progress({ iteration: 0, objective: null, elapsedMs: ctx.now() - t0, phase: 'sample', step: i });
+      },
+    });
+    timing.samplingMs = ctx.now() - tSample;
+    if (!sampled) return cancelled(0, [], o, [...warnings, 'cancelled while sampling: no candidates']);
+    designs = sampled;
+  } else if (o.method === 'root') {
     const ckpt = new RootCheckpointer(ctx, rootSpecHash(spec, ds));
     training = await trainRoot(off, o, streams, ctx, t0, work, ckpt, pause, timing);
     iterations = training.epochs;
@@ -287,16 +313,18 @@ export async function solveRoot(spec: RootSpec, ctx: RunContext, hooks: RootHook
   }
   await ctx.artifacts.write('candidates.npy', integer ? Int32Array.from(designs) : designs, [Q, ds.width]);
   await ctx.artifacts.write('predicted.npy', predicted, [Q]);
-  if (training) {
-    const tr = training.trainer;
-    await ctx.artifacts.write('bridge-weights.npy', tr.ema, [tr.ema.length]);
-    await ctx.artifacts.write('bridge-layout.npy', Int32Array.from([d, o.hidden]), [2]);
+  if (reused) out.training = { bridgeFrom: o.bridge?.job };
+  const bridgeWeights = training?.trainer.ema ?? reused?.weights;
+  if (bridgeWeights) {
+    // written again by a reusing job too, so that its own id can be named by a later one
+    await ctx.artifacts.write(BRIDGE_ARTIFACTS.weights, bridgeWeights, [bridgeWeights.length]);
+    await ctx.artifacts.write(BRIDGE_ARTIFACTS.layout, Int32Array.from([d, o.hidden]), [2]);
     const norm = new Float64Array(2 * d + 2);
     norm.set(off.xStats.mean, 0);
     norm.set(off.xStats.std, d);
     norm[2 * d] = off.yStats.mean;
     norm[2 * d + 1] = off.yStats.std;
-    await ctx.artifacts.write('bridge-normalisation.npy', norm, [2 * d + 2]);
+    await ctx.artifacts.write(BRIDGE_ARTIFACTS.normalisation, norm, [2 * d + 2]);
   }
   out.timing = timing.record();
   out.elapsedMs = ctx.now() - t0;

@@ -178,6 +178,30 @@ describe('local service over HTTP', () => {
     expect((await svc.call('GET', `/v1/jobs/${a}/result`)).status).toBe(409);
   });
 
+  it('root: a later job samples from an earlier job’s trained bridge (same seed ⇒ same candidates); bad references → 400', async () => {
+    const problem = { kind: 'benchmark', task: 'quadratic', dim: 2 };
+    const options = { epochs: 2, functionsPerEpoch: 1, startPoints: 32, gpRows: 100, gradientSteps: 5, stepSize: 0.05, hidden: 16, batchSize: 16, accumulate: 1, samplingSteps: 10, candidates: 4 };
+    const first = (await svc.call('POST', '/v1/jobs', { solver: 'root', problem, options, seed: 2 })).json.id;
+    const busy = (await svc.call('POST', '/v1/jobs', { ...spec({ behavior: 'sleep', ms: '3000' }) })).json.id;
+    await until(first, ['succeeded']);
+    const later = { solver: 'root', problem, options: { samplingSteps: 10, candidates: 4, bridge: { job: first } }, seed: 2 };
+    const id = (await svc.call('POST', '/v1/jobs', later)).json.id;
+    expect((await until(id, ['succeeded', 'failed'])).status).toBe('succeeded');
+    const [a, b] = await Promise.all([first, id].map(async (j) => (await svc.call('GET', `/v1/jobs/${j}/result`)).json));
+    expect(b.candidates).toEqual(a.candidates);
+    expect(b.training).toEqual({ bridgeFrom: first });
+    const refuse = async (job: string, key?: string) => {
+      const r = await svc.call('POST', '/v1/jobs', { ...later, options: { ...later.options, bridge: { job } } }, {}, key);
+      expect(r.status).toBe(400);
+      expect(r.json.error.issues[0].path).toBe('options.bridge.job');
+      return r.json.error.issues[0].message as string;
+    };
+    expect(await refuse('01ARZ3NDEKTSV4RRFFQ69G5FAV')).toMatch(/no job/);
+    expect(await refuse(first, 'sk_other_tenant_key_987654')).toMatch(/no job/); // another tenant's job is not visible
+    expect(await refuse(busy)).toMatch(/bcd job/);
+    await until(busy, ['succeeded']);
+  });
+
   it('lists the caller’s jobs newest first with a cursor', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await svc.call('POST', '/v1/jobs', spec({}, { name: `list-${i}` }))).json.id);

@@ -13,15 +13,27 @@ export const DATA_DIR = process.env.SOLVENT_DATA_DIR ?? join(import.meta.dirname
 
 export interface TestContext extends RunContext {
   progressLog: ProgressPoint[];
-  artifactStore: Map<string, { data: ArrayLike<number>; shape: number[] }>;
+  artifactStore: Map<string, StoredTestArtifact>;
   controller: AbortController;
   checkpoints: unknown[];
 }
 
-export async function makeTestContext(opts: { seed?: number; backend?: KernelChoice } = {}): Promise<TestContext> {
+/** An earlier job that `ctx.jobs` can read: its in-memory artifacts (a TestContext's artifactStore) and result. */
+export interface StoredTestArtifact {
+  data: ArrayLike<number>;
+  shape: number[];
+  dtype?: string;
+}
+
+export interface TestJob {
+  artifacts: Map<string, StoredTestArtifact>;
+  result?: Record<string, unknown>;
+}
+
+export async function makeTestContext(opts: { seed?: number; backend?: KernelChoice; jobs?: Record<string, TestJob> } = {}): Promise<TestContext> {
   const controller = new AbortController();
   const progressLog: ProgressPoint[] = [];
-  const artifactStore = new Map<string, { data: ArrayLike<number>; shape: number[] }>();
+  const artifactStore = new Map<string, StoredTestArtifact>();
   const checkpoints: unknown[] = [];
   const kernels = await createKernels(opts.backend ?? 'cpu');
   return {
@@ -37,8 +49,8 @@ export async function makeTestContext(opts: { seed?: number; backend?: KernelCho
     rng: createRng(opts.seed ?? 0),
     artifacts: {
       async write(name, data, shape): Promise<ArtifactInfo> {
-        artifactStore.set(name, { data: Array.from(data), shape });
         const dtype = data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : data instanceof Float32Array ? 'float32' : 'uint8';
+        artifactStore.set(name, { data: Array.from(data), shape, dtype });
         return { name, dtype, shape, bytes: data.byteLength };
       },
     },
@@ -58,6 +70,16 @@ export async function makeTestContext(opts: { seed?: number; backend?: KernelCho
       },
       async save(meta, arrays = {}) {
         checkpoints.push(structuredClone({ meta, arrays }));
+      },
+    },
+    jobs: {
+      async artifact(id, name) {
+        const a = opts.jobs?.[id]?.artifacts.get(name);
+        if (!a) return undefined;
+        return { shape: a.shape.slice(), data: a.dtype === 'int32' ? Int32Array.from(a.data) : Float64Array.from(a.data) };
+      },
+      async result(id) {
+        return opts.jobs?.[id]?.result;
       },
     },
     now: () => Date.now(),

@@ -180,16 +180,27 @@ export class BridgeTrainer {
   /** A denoiser evaluating the network with the given flat weights (default: the EMA weights), in row chunks. */
   denoiser(weights: Float64Array = this.ema): Denoiser {
     const layers = weights === this.ema ? this.emaLayers : layerViews(this.opts.d, this.opts.hidden, weights);
-    const d = this.opts.d;
-    const mlp = this.mlp;
-    return (Q, x, t, yHigh, yLow, out) => {
-      for (let r = 0; r < Q; r += mlp.maxBatch) {
-        const B = Math.min(mlp.maxBatch, Q - r);
-        for (let i = 0; i < B; i++) mlp.setInput(i, x, (r + i) * d, t, yHigh[r + i], yLow[r + i]);
-        const f = mlp.forward(B, layers);
-        const o = r * d;
-        for (let j = 0; j < B * d; j++) out[o + j] = f[j];
-      }
-    };
+    return mlpDenoiser(this.mlp, this.opts.d, layers);
   }
+}
+
+/** The denoiser of a network (layers over flat weights), evaluated by `mlp` in chunks of its maxBatch rows. */
+export function mlpDenoiser(mlp: Mlp, d: number, layers: LayerView[]): Denoiser {
+  return (Q, x, t, yHigh, yLow, out) => {
+    for (let r = 0; r < Q; r += mlp.maxBatch) {
+      const B = Math.min(mlp.maxBatch, Q - r);
+      for (let i = 0; i < B; i++) mlp.setInput(i, x, (r + i) * d, t, yHigh[r + i], yLow[r + i]);
+      const f = mlp.forward(B, layers);
+      const o = r * d;
+      for (let j = 0; j < B * d; j++) out[o + j] = f[j];
+    }
+  };
+}
+
+/**
+ * A denoiser for saved weights (a trained bridge reused by a later job), with the trainer's row chunking
+ * (max(batchSize, 128) rows), so that it computes exactly what the trainer's denoiser computed.
+ */
+export function weightsDenoiser(kernels: Kernels, d: number, hidden: number, weights: Float64Array, batchSize: number, sampleBatch = 128): Denoiser {
+  return mlpDenoiser(new Mlp(kernels, d, hidden, Math.max(batchSize, sampleBatch)), d, layerViews(d, hidden, weights));
 }
