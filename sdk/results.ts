@@ -79,6 +79,8 @@ export interface RootResult extends CommonResult<'root'> {
   startScores?: RootScores;
   starts?: number[];
   target?: { value: number; z: number; rule: string; clamped: boolean };
+  /** Method root: the trainer's figures, or `{bridgeFrom}` when the job sampled an earlier job's bridge. */
+  training?: { batches: number; optimizerSteps: number; finalLoss: number; validationLoss: number | null } | { bridgeFrom: string };
 }
 
 export interface FdrJump {
