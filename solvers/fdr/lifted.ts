@@ -160,7 +160,7 @@ export class CpuLiftedSolver {
   /** True when the μ-step of the last iteration has not run yet (wasm path; see `settle`). */
   private primalPending = false;
   /**
-   * 'wasm' (default for d = 2, 3 where WebAssembly SIMD is available): the whole iteration runs in the bodies of
+   * 'wasm' (default where WebAssembly SIMD is available, d = 1–3): the whole iteration runs in the bodies of
    * wasm-lifted-module.ts (f64x2 pair passes), the μ-step of iteration t fused with the s-step of iteration t + 1
    * (one pass over s and μ instead of two), optionally on two threads (`startThreads`); the μ-step of the last
    * iteration stays pending until `settle()`. 'unrolled': the JS loops with the d components unrolled into locals

@@ -1,5 +1,5 @@
 /**
- * @module Hand-assembled WebAssembly (f64x2 SIMD for the pair passes) of the whole d = 2 lifted FDR iteration of
+ * @module Hand-assembled WebAssembly (f64x2 SIMD for the pair passes) of the whole lifted FDR iteration (d = 1, 2, 3) of
  * specs/fdr.md §1.2–§2.2, over a cell range [x0, x1) so that threads can share one solve:
  *   cells(x0, x1, mode, tid): per cell, the pair pass — mode 0: s-step (μ̄ = μ + ωτ_μ r, r = s − T p; M = T*μ̄;
  *     s ← ball(s − σ_s μ̄)); mode 2: the μ-step of the previous iteration (μ += τ_μ r) fused with this s-step (both
@@ -70,17 +70,20 @@ const IMPORTS = [
 ];
 const [POW, CBRT, COS, ACOS] = [0, 1, 2, 3];
 /** Dimensions with a wasm body, in module order. */
-export const WASM_DIMS = [2, 3] as const;
-const pstepIndex = (d: number) => IMPORTS.length + 3 * WASM_DIMS.indexOf(d as 2 | 3) + 2;
+export const WASM_DIMS = [1, 2, 3] as const;
+const pstepIndex = (d: number) => IMPORTS.length + 3 * WASM_DIMS.indexOf(d as 1 | 2 | 3) + 2;
 const STRIDE = [HDR.st0, HDR.st1, HDR.st2];
 const INVH = [HDR.invH0, HDR.invH1, HDR.invH2];
 
 /**
- * Pair passes + p-step over a cell range for d = 2 or 3. Components 0, 1 of an entry are one f64x2 lane pair; for
- * d = 3 component 2 follows as a scalar ("z" locals), in the same order of operations as the JS loops.
+ * Pair passes + p-step over a cell range for d = 1, 2 or 3. Components 0, 1 of an entry are one f64x2 lane pair; for
+ * d = 3 component 2 follows as a scalar ("z" locals), and d = 1 is that scalar alone; the same order of operations as
+ * the JS loops.
  */
-function cellsFn(d: 2 | 3) {
-  const z = d === 3;
+function cellsFn(d: 1 | 2 | 3) {
+  const v = d >= 2; // components 0, 1 as one f64x2
+  const z = d !== 2; // a scalar component: 2 (d = 3) or 0 (d = 1)
+  const ZO = d === 3 ? 16 : 0; // its byte offset in an entry
   const f = frame(
     [['x0', I32], ['x1', I32], ['mode', I32], ['tid', I32]],
     [
@@ -96,66 +99,73 @@ function cellsFn(d: 2 | 3) {
   const s = (n: string) => set(L[n]);
   const E = 8 * d; // bytes per entry
   const zOnly = (code: number[]) => (z ? code : []);
+  const vOnly = (code: number[]) => (v ? code : []);
   const prefix = [
-    ...w.f64(0), ...w.vSplat, ...s('CUR'), ...zOnly([...w.f64(0), ...s('CURz')]),
-    ...g('PC'), ...g('CUR'), ...vStore(0), ...zOnly([...g('PC'), ...g('CURz'), ...f64Store(16)]),
+    ...vOnly([...w.f64(0), ...w.vSplat, ...s('CUR')]), ...zOnly([...w.f64(0), ...s('CURz')]),
+    ...vOnly([...g('PC'), ...g('CUR'), ...vStore(0)]), ...zOnly([...g('PC'), ...g('CURz'), ...f64Store(ZO)]),
     ...g('PX'), ...s('S'), ...g('PC'), ...s('CK'), ...g('L'), ...s('CNT'),
     ...w.while(g('CNT'), [
-      ...g('CK'), ...g('CUR'), ...g('S'), ...vLoad(0), ...w.vAdd, ...tee(L.CUR), ...vStore(E),
-      ...zOnly([...g('CK'), ...g('CURz'), ...g('S'), ...f64Load(16), ...w.f64Add, ...tee(L.CURz), ...f64Store(E + 16)]),
+      ...vOnly([...g('CK'), ...g('CUR'), ...g('S'), ...vLoad(0), ...w.vAdd, ...tee(L.CUR), ...vStore(E)]),
+      ...zOnly([...g('CK'), ...g('CURz'), ...g('S'), ...f64Load(ZO), ...w.f64Add, ...tee(L.CURz), ...f64Store(E + ZO)]),
       ...inc(L.S, E), ...inc(L.CK, E), ...inc(L.CNT, -1),
     ]),
   ];
   const zeroM = [
     ...g('PM'), ...s('MK'), ...g('L'), ...s('CNT'),
     ...w.while(g('CNT'), [
-      ...g('MK'), ...w.f64(0), ...w.vSplat, ...vStore(0), ...zOnly([...g('MK'), ...w.f64(0), ...f64Store(16)]),
+      ...vOnly([...g('MK'), ...w.f64(0), ...w.vSplat, ...vStore(0)]), ...zOnly([...g('MK'), ...w.f64(0), ...f64Store(ZO)]),
       ...inc(L.MK, E), ...inc(L.CNT, -1),
     ]),
   ];
   const residual = [
-    ...g('S'), ...vLoad(0), ...g('CK'), ...vLoad(0), ...g('C0'), ...w.vSub, ...w.vSub, ...s('R'),
-    ...zOnly([...g('S'), ...f64Load(16), ...g('CK'), ...f64Load(16), ...g('C0z'), ...w.f64Sub, ...w.f64Sub, ...s('Rz')]),
+    ...vOnly([...g('S'), ...vLoad(0), ...g('CK'), ...vLoad(0), ...g('C0'), ...w.vSub, ...w.vSub, ...s('R')]),
+    ...zOnly([...g('S'), ...f64Load(ZO), ...g('CK'), ...f64Load(ZO), ...g('C0z'), ...w.f64Sub, ...w.f64Sub, ...s('Rz')]),
   ];
   // μ̄ in MB (and MBz) → acc += μ̄; M[k2] += acc; m = s − σ μ̄; |m|² = (m0² + m1²) (+ m2²); s ← m or m·ν/|m|
   const dualTail = [
-    ...g('ACC'), ...g('MB'), ...w.vAdd, ...s('ACC'),
-    ...g('MK'), ...g('MK'), ...vLoad(0), ...g('ACC'), ...w.vAdd, ...vStore(0),
-    ...zOnly([...g('ACCz'), ...g('MBz'), ...w.f64Add, ...s('ACCz'), ...g('MK'), ...g('MK'), ...f64Load(16), ...g('ACCz'), ...w.f64Add, ...f64Store(16)]),
-    ...g('S'), ...vLoad(0), ...g('VS'), ...g('MB'), ...w.vMul, ...w.vSub, ...s('M'),
-    ...zOnly([...g('S'), ...f64Load(16), ...g('SIG'), ...g('MBz'), ...w.f64Mul, ...w.f64Sub, ...s('Mz')]),
-    ...g('M'), ...g('M'), ...w.vMul, ...tee(L.SQ), ...lane(0), ...g('SQ'), ...lane(1), ...w.f64Add,
-    ...zOnly([...g('Mz'), ...g('Mz'), ...w.f64Mul, ...w.f64Add]),
+    ...vOnly([...g('ACC'), ...g('MB'), ...w.vAdd, ...s('ACC')]),
+    ...vOnly([...g('MK'), ...g('MK'), ...vLoad(0), ...g('ACC'), ...w.vAdd, ...vStore(0)]),
+    ...zOnly([...g('ACCz'), ...g('MBz'), ...w.f64Add, ...s('ACCz'), ...g('MK'), ...g('MK'), ...f64Load(ZO), ...g('ACCz'), ...w.f64Add, ...f64Store(ZO)]),
+    ...vOnly([...g('S'), ...vLoad(0), ...g('VS'), ...g('MB'), ...w.vMul, ...w.vSub, ...s('M')]),
+    ...zOnly([...g('S'), ...f64Load(ZO), ...g('SIG'), ...g('MBz'), ...w.f64Mul, ...w.f64Sub, ...s('Mz')]),
+    // |m|² in the JS order: m0² + m1² (+ m2²); d = 1: m0²
+    ...vOnly([...g('M'), ...g('M'), ...w.vMul, ...tee(L.SQ), ...lane(0), ...g('SQ'), ...lane(1), ...w.f64Add]),
+    ...zOnly([...g('Mz'), ...g('Mz'), ...w.f64Mul, ...(v ? w.f64Add : [])]),
     ...tee(L.N2),
     ...g('BT2'), ...op.f64Gt,
     ...ifElse(
       [
         ...g('NU'), ...g('N2'), ...op.f64Sqrt, ...op.f64Div, ...s('SC'),
-        ...g('S'), ...g('M'), ...g('SC'), ...w.vSplat, ...w.vMul, ...vStore(0),
-        ...zOnly([...g('S'), ...g('Mz'), ...g('SC'), ...w.f64Mul, ...f64Store(16)]),
+        ...vOnly([...g('S'), ...g('M'), ...g('SC'), ...w.vSplat, ...w.vMul, ...vStore(0)]),
+        ...zOnly([...g('S'), ...g('Mz'), ...g('SC'), ...w.f64Mul, ...f64Store(ZO)]),
       ],
-      [...g('S'), ...g('M'), ...vStore(0), ...zOnly([...g('S'), ...g('Mz'), ...f64Store(16)])],
+      [...vOnly([...g('S'), ...g('M'), ...vStore(0)]), ...zOnly([...g('S'), ...g('Mz'), ...f64Store(ZO)])],
     ),
   ];
-  const tauR = (ptr: string) => [...g(ptr), ...f64Load(0), ...tee(L.TAU), ...w.vSplat, ...g('R'), ...w.vMul];
+  const loadTau = (ptr: string) => [...g(ptr), ...f64Load(0), ...s('TAU')];
+  const tauR = [...g('TAU'), ...w.vSplat, ...g('R'), ...w.vMul];
   const tauRz = [...g('TAU'), ...g('Rz'), ...w.f64Mul];
   const bodies = {
     dual: [
       ...residual,
-      ...g('MU'), ...vLoad(0), ...tauR('TO'), ...w.vAdd, ...s('MB'),
-      ...zOnly([...g('MU'), ...f64Load(16), ...tauRz, ...w.f64Add, ...s('MBz')]),
+      ...loadTau('TO'),
+      ...vOnly([...g('MU'), ...vLoad(0), ...tauR, ...w.vAdd, ...s('MB')]),
+      ...zOnly([...g('MU'), ...f64Load(ZO), ...tauRz, ...w.f64Add, ...s('MBz')]),
       ...dualTail,
     ],
     primal: [
       ...residual,
-      ...g('MU'), ...g('MU'), ...vLoad(0), ...tauR('T'), ...w.vAdd, ...vStore(0),
-      ...zOnly([...g('MU'), ...g('MU'), ...f64Load(16), ...tauRz, ...w.f64Add, ...f64Store(16)]),
+      ...loadTau('T'),
+      ...vOnly([...g('MU'), ...g('MU'), ...vLoad(0), ...tauR, ...w.vAdd, ...vStore(0)]),
+      ...zOnly([...g('MU'), ...g('MU'), ...f64Load(ZO), ...tauRz, ...w.f64Add, ...f64Store(ZO)]),
     ],
     fused: [
       ...residual,
-      ...g('MU'), ...g('MU'), ...vLoad(0), ...tauR('T'), ...w.vAdd, ...tee(L.CUR), ...vStore(0),
-      ...zOnly([...g('MU'), ...g('MU'), ...f64Load(16), ...tauRz, ...w.f64Add, ...tee(L.CURz), ...f64Store(16)]),
-      ...g('CUR'), ...tauR('TO'), ...w.vAdd, ...s('MB'),
+      ...loadTau('T'),
+      ...vOnly([...g('MU'), ...g('MU'), ...vLoad(0), ...tauR, ...w.vAdd, ...tee(L.CUR), ...vStore(0)]),
+      ...zOnly([...g('MU'), ...g('MU'), ...f64Load(ZO), ...tauRz, ...w.f64Add, ...tee(L.CURz), ...f64Store(ZO)]),
+      ...loadTau('TO'),
+      ...vOnly([...g('CUR'), ...tauR, ...w.vAdd, ...s('MB')]),
       ...zOnly([...g('CURz'), ...tauRz, ...w.f64Add, ...s('MBz')]),
       ...dualTail,
     ],
@@ -169,10 +179,11 @@ function cellsFn(d: 2 | 3) {
       ...at('PS', E), ...s('S'), ...at('PMU', E), ...s('MU'), ...at('PTAUO', 8), ...s('TO'), ...at('PTAU', 8), ...s('T'),
       ...g('PC'), ...g('L'), ...i32(E), ...mul, ...add, ...s('CK'),
       ...g('PM'), ...g('L'), ...i32(E), ...mul, ...add, ...i32(E), ...sub, ...s('MK'),
-      ...g('PC'), ...g('K1'), ...i32(E), ...mul, ...add, ...tee(L.CK), ...vLoad(0), ...s('C0'),
-      ...zOnly([...g('CK'), ...f64Load(16), ...s('C0z')]),
+      ...g('PC'), ...g('K1'), ...i32(E), ...mul, ...add, ...s('CK'),
+      ...vOnly([...g('CK'), ...vLoad(0), ...s('C0')]),
+      ...zOnly([...g('CK'), ...f64Load(ZO), ...s('C0z')]),
       ...g('PC'), ...g('L'), ...i32(E), ...mul, ...add, ...s('CK'),
-      ...(withDual ? [...w.f64(0), ...w.vSplat, ...s('ACC'), ...zOnly([...w.f64(0), ...s('ACCz')])] : []),
+      ...(withDual ? [...vOnly([...w.f64(0), ...w.vSplat, ...s('ACC')]), ...zOnly([...w.f64(0), ...s('ACCz')])] : []),
     ];
     const step = [...inc(L.S, -E), ...inc(L.MU, -E), ...inc(L.T, -8), ...inc(L.TO, -8), ...inc(L.CK, -E), ...inc(L.MK, -E), ...inc(L.CNT, -1)];
     // rows k1 = L−1 down to 0: with each row walked downwards, the whole cell is one descending sweep of s and μ
@@ -206,7 +217,7 @@ function cellsFn(d: 2 | 3) {
 }
 
 /** p-step of cell x (lifted.ts iterateOnce) with the parabola projection inlined. */
-function pstepFn(d: 2 | 3) {
+function pstepFn(d: 1 | 2 | 3) {
   const comps = Array.from({ length: d }, (_, j) => j);
   const f = frame(
     [['x', I32]],
@@ -314,7 +325,7 @@ function pstepFn(d: 2 | 3) {
 }
 
 /** v-step over cells [x0, x1) (lifted.ts vStep). */
-function vstepFn(d: 2 | 3) {
+function vstepFn(d: 1 | 2 | 3) {
   const comps = Array.from({ length: d }, (_, j) => j);
   const f = frame(
     [['x0', I32], ['x1', I32], ['wantE', I32]],

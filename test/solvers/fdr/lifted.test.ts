@@ -176,8 +176,10 @@ describe('fused iteration', () => {
     });
   }
   for (const variant of ['corrected', 'reference'] as const) {
-    it(`the wasm SIMD iteration (μ-step fused with the next s-step) equals the generic loop bit for bit (${variant}, 2-D and 3-D)`, () => {
+    it(`the wasm SIMD iteration (μ-step fused with the next s-step) equals the generic loop bit for bit (${variant}, 1-D to 3-D)`, () => {
       for (const [shape, L] of [
+        [[11], 7],
+        [[40], 12],
         [[5, 4], 6],
         [[7, 9], 9],
         [[2, 3], 4],
@@ -197,8 +199,9 @@ describe('fused iteration', () => {
       }
     });
   }
-  it('two threads (cells split with a helper thread) give the same iterates bit for bit (2-D and 3-D)', async () => {
+  it('two threads (cells split with a helper thread) give the same iterates bit for bit (1-D to 3-D)', async () => {
     for (const [shape, variant] of [
+      [[33], 'reference'],
       [[9, 7], 'corrected'],
       [[9, 7], 'reference'],
       [[5, 3, 4], 'corrected'],
