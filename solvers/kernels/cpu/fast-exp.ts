@@ -7,7 +7,7 @@
  * expRowsScaled runs blocks of weight rows in WebAssembly SIMD (wasm-exp-module.ts, bit-identical weights) when available.
  */
 import type { F64 } from '../ops.js';
-import { expModuleBytes } from './wasm-exp-module.js';
+import { EXP_VCONSTS, type ExpModuleConstants, expModuleBytes, vconstsInto } from './wasm-exp-module.js';
 
 const TB = 8;
 const N = 1 << TB;
@@ -120,15 +120,50 @@ export function expRowScaled(S: F64, off: number, n: number, xn: F64, yn: number
   return sum;
 }
 
-/** Wasm memory layout (bytes): the two tables, then per call xn, a, yn, sums and the rows of S (stride np = n rounded up to even). */
-const WT = 0;
-const WP = 8 * N;
-const WDATA = WP + 8 * POW2.length + 64;
+/** Byte offset of the v128 constants after the two tables (a multiple of 16), and the bytes taken by all three. */
+const VCONSTS_AT = Math.ceil((8 * (N + POW2.length)) / 16) * 16;
+export const EXP_TABLES_BYTES = VCONSTS_AT + 16 * EXP_VCONSTS;
+
+/**
+ * Writes the 2^(j/256)/4 and 2^(k+2) tables and the v128 constants into a wasm memory (f64 view) from byte address
+ * `base` (a multiple of 16), EXP_TABLES_BYTES in all, and returns the constants for the wasm exp code
+ * (wasm-exp-module.ts) that reads them there.
+ */
+export function expTablesInto(f64: Float64Array, base: number): ExpModuleConstants {
+  f64.set(T, base / 8);
+  f64.set(POW2, base / 8 + N);
+  const c = { inv: INV, l1: L1, l2: L2, shift: SHIFT, xmin: XMIN, c3: C3, c4: C4, c5: C5, tBase: base, pZero: base + 8 * (N + K0), vBase: base + VCONSTS_AT };
+  vconstsInto(f64, c);
+  return c;
+}
+
 const PAGE = 65536;
 
-interface WasmExp {
+/** A wasm memory holding the exp tables and constants from byte 0 (EXP_TABLES_BYTES), an f64 view and the constants. */
+export interface ExpMemory {
   mem: WebAssembly.Memory;
   f64: Float64Array;
+  consts: ExpModuleConstants;
+}
+
+export function expMemory(): ExpMemory {
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const f64 = new Float64Array(mem.buffer);
+  return { mem, f64, consts: expTablesInto(f64, 0) };
+}
+
+/** Grows em.mem to at least `bytes` and returns a current f64 view (also kept in em.f64). */
+export function expMemoryView(em: ExpMemory, bytes: number): Float64Array {
+  const have = em.mem.buffer.byteLength;
+  if (have < bytes) em.mem.grow(Math.ceil((bytes - have) / PAGE));
+  if (em.f64.buffer !== em.mem.buffer) em.f64 = new Float64Array(em.mem.buffer);
+  return em.f64;
+}
+
+/** Wasm memory layout (bytes): the two tables, then per call xn, a, yn, sums and the rows of S (stride np = n rounded up to even). */
+const WDATA = EXP_TABLES_BYTES + 64;
+
+interface WasmExp extends ExpMemory {
   block: (sPtr: number, rows: number, np: number, xnPtr: number, aPtr: number, ynPtr: number, sumPtr: number, g: number) => void;
 }
 
@@ -137,13 +172,9 @@ let wasm: WasmExp | null | undefined;
 function loadWasm(): WasmExp | null {
   if (wasm !== undefined) return wasm;
   try {
-    const bytes = expModuleBytes({ inv: INV, l1: L1, l2: L2, shift: SHIFT, xmin: XMIN, c3: C3, c4: C4, c5: C5, tBase: WT, pZero: WP + 8 * K0 });
-    const mem = new WebAssembly.Memory({ initial: 1 });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } });
-    const f64 = new Float64Array(mem.buffer);
-    f64.set(T, WT / 8);
-    f64.set(POW2, WP / 8);
-    wasm = { mem, f64, block: inst.exports.block as WasmExp['block'] };
+    const em = expMemory();
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(expModuleBytes(em.consts)), { env: { mem: em.mem } });
+    wasm = { ...em, block: inst.exports.block as WasmExp['block'] };
   } catch {
     wasm = null; // no WebAssembly SIMD on this host
   }
@@ -172,10 +203,7 @@ export function expRowsScaled(S: F64, off: number, rows: number, n: number, xn: 
   const yo = ao + np;
   const so = yo + rows + (rows & 1);
   const sr = so + rows + (rows & 1);
-  const bytes = 8 * (sr + rows * np);
-  if (wm.mem.buffer.byteLength < bytes) wm.mem.grow(Math.ceil((bytes - wm.mem.buffer.byteLength) / PAGE));
-  if (wm.f64.buffer !== wm.mem.buffer) wm.f64 = new Float64Array(wm.mem.buffer);
-  const f = wm.f64;
+  const f = expMemoryView(wm, 8 * (sr + rows * np));
   f.set(xn.subarray(0, n), xo);
   f.set(a.subarray(0, n), ao);
   f.set(yn.subarray(0, rows), yo);

@@ -4,10 +4,13 @@
  * Large gradients go through GEMM: with W[j,i] = α_i k(X_i, y_j)/ℓ², ∇m(y_j) = (W·X)_j − (Σ_i W[j,i])·y_j, and
  * |X_i − y_j|² = |X_i|² + |y_j|² − 2·(Y·Xᵀ)[j,i] (clamped at 0), in blocks of rows of Y so the scratch stays small.
  * exp is fast-exp.ts (≤ ~1 ulp, no Math.exp in these loops): it dominated the walk (specs/root.md §8).
+ * rbfMeanGrad runs the fused wasm kernel (rbf-grad-fused.ts: same operations as the GEMM path, one pass over X, no S/W
+ * matrices) for d ≤ 64 where wasm SIMD exists; the GEMM path (d ≥ 4) and the direct loops stay for the rest.
  */
 import type { F64 } from '../ops.js';
 import { expRowsScaled, fastExp } from './fast-exp.js';
 import { gemm } from './gemm.js';
+import { rbfMeanGradFused } from './rbf-grad-fused.js';
 
 /** Rows of Y per block of the GEMM path (scratch: BLOCK·n doubles). */
 const BLOCK = 64;
@@ -47,10 +50,13 @@ export function rbfMeanGrad(
   s2: number,
   G: F64,
 ): void {
-  if (d >= 4 && n >= 64 && m >= 8) {
-    rbfMeanGradGemm(n, m, d, X, Y, alpha, lengthscale, s2, G);
-    return;
-  }
+  if (rbfMeanGradFused(n, m, d, X, Y, alpha, lengthscale, s2, G)) return;
+  if (d >= 4 && n >= 64 && m >= 8) rbfMeanGradGemm(n, m, d, X, Y, alpha, lengthscale, s2, G);
+  else rbfMeanGradDirect(n, m, d, X, Y, alpha, lengthscale, s2, G);
+}
+
+/** The direct loops (r² from differences, scalar fast-exp). */
+export function rbfMeanGradDirect(n: number, m: number, d: number, X: F64, Y: F64, alpha: F64, lengthscale: number, s2: number, G: F64): void {
   const l2 = lengthscale * lengthscale;
   const g = -1 / (2 * l2);
   G.fill(0, 0, m * d);
@@ -69,7 +75,8 @@ export function rbfMeanGrad(
   }
 }
 
-function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha: F64, lengthscale: number, s2: number, G: F64): void {
+/** The GEMM path: per block of 64 walkers S = Y·Xᵀ, weight rows (expRowsScaled), W·X − rowSum·y (any n, m, d). */
+export function rbfMeanGradGemm(n: number, m: number, d: number, X: F64, Y: F64, alpha: F64, lengthscale: number, s2: number, G: F64): void {
   const l2 = lengthscale * lengthscale;
   const g = -1 / (2 * l2);
   const coef = s2 / l2;

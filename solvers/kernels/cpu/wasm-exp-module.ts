@@ -2,8 +2,9 @@
  * @module A hand-assembled WebAssembly SIMD (f64x2) version of fast-exp.ts's RBF weight rows (specs/root.md §8: the walk's
  * cross-kernel is exp-bound): for each row r of a block S (stride np, even), S[r,i] = a[i]·exp(g·max(xn[i] + yn[r] −
  * 2S[r,i], 0)) and sums[r] = Σ_i S[r,i]. Same operations in the same order as the JS loop, two lanes at a time, so every
- * weight is bit-identical to expRowScaled (only the row sum is added in two lanes). The 2^(j/256)/4 and 2^(k+2) tables
- * are read with v128.load64_lane at the indices held in the low words of t = y·N/ln2 + 1.5·2^52.
+ * weight is bit-identical to expRowScaled (only the row sum is added in two lanes). The 2^(j/256)/4 and 2^(k+2) table
+ * addresses are formed with i32x4 ops on the low words of t = y·N/ln2 + 1.5·2^52 and read with v128.load64_lane.
+ * expArgCode / expCode are shared with the fused mean-gradient kernel (wasm-rbf-grad-module.ts).
  *
  * Export `block(sPtr, rows, np, xnPtr, aPtr, ynPtr, sumPtr, g)` (byte addresses); memory imported as env.mem.
  */
@@ -23,52 +24,108 @@ export interface ExpModuleConstants {
   tBase: number;
   /** Byte address of 2^(k+2) for k = 0 (entry K0 of POW2). */
   pZero: number;
+  /** Byte address (multiple of 16) of EXP_VCONSTS.length v128 constants written by vconstsInto (read from memory in the
+   *  loops: TurboFan rebuilds a v128.const with three instructions at every use, a load is one). */
+  vBase: number;
 }
 
-const simd = (op: number) => [0xfd, ...uleb(op)];
+/** The v128 constants of expCode, in memory order (f64 pairs, then the i32x4 255 mask and pZero). */
+const F64_CONSTS = ['xmin', 'inv', 'shift', 'l1', 'l2', 'half', 'c3', 'c4', 'c5'] as const;
+export const EXP_VCONSTS = F64_CONSTS.length + 2;
+
+/** Writes the constants read by expCode at c.vBase (f64 view of the same memory). */
+export function vconstsInto(f64: Float64Array, c: ExpModuleConstants): void {
+  const v = { ...c, half: 0.5 };
+  for (let i = 0; i < F64_CONSTS.length; i++) f64.fill(v[F64_CONSTS[i]], c.vBase / 8 + 2 * i, c.vBase / 8 + 2 * i + 2);
+  const i32 = new Int32Array(f64.buffer, c.vBase + 16 * F64_CONSTS.length, 8);
+  i32.fill(255, 0, 4);
+  i32.fill(c.pZero, 4, 8);
+}
+
+export const simd = (op: number) => [0xfd, ...uleb(op)];
 const vload = [...simd(0x00), 4, 0];
 const vstore = [...simd(0x0b), 4, 0];
-const load64Splat = [...simd(0x0a), 3, 0];
+/** v128.load64_splat with a byte offset. */
+export const load64Splat = (off = 0) => [...simd(0x0a), 3, ...uleb(off)];
 /** v128.load64_lane (address, vector) → vector with lane `lane` loaded. */
-const load64Lane = (lane: number) => [...simd(0x57), 3, 0, lane];
+const load64Lane = (lane: number, off = 0) => [...simd(0x57), 3, ...uleb(off), lane];
 const i32x4Lane = (lane: number) => [...simd(0x1b), lane];
-const f64x2Lane = (lane: number) => [...simd(0x21), lane];
+export const f64x2Lane = (lane: number) => [...simd(0x21), lane];
 /** f64x2.pmax(a, b) = a < b ? b : a (lane-wise; NaN in b is not taken, NaN in a is kept). */
 const pmax = simd(0xf7);
-const shrS = [0x75];
-const ltS = [0x48];
+const vAnd = simd(0x4e);
+const i32x4Shl = simd(0xab);
+const i32x4ShrS = simd(0xac);
+const i32x4Add = simd(0xae);
+export const ltS = [0x48];
+
+/** v128.const holding v in both f64 lanes. */
+export function vconst(v: number): number[] {
+  const b = new Uint8Array(new Float64Array([v, v]).buffer);
+  return [...simd(0x0c), ...b];
+}
+
+/** v128 locals used by expCode (indices; all distinct). */
+export interface ExpLocals {
+  y: number;
+  t: number;
+  nn: number;
+  r: number;
+  r2: number;
+  q: number;
+  s: number;
+  p: number;
+  idx: number;
+}
+
+/**
+ * Code setting local y = pmax(g·pmax(0, d2), XMIN) from `d2` (code leaving the squared distances on the stack) and the
+ * splatted g in local vg: as the JS row, d2 > 0 ? d2 : 0 (NaN → 0), then x < XMIN ? XMIN : x (NaN kept).
+ */
+export function expArgCode(c: ExpModuleConstants, d2: number[], vg: number, y: number): number[] {
+  return [...vconst(0), ...d2, ...pmax, ...w.get(vg), ...w.vMul, ...k(c, 'xmin'), ...pmax, ...w.set(y)];
+}
+
+/** Loads the v128 constant `name` (or the i32x4 'mask' 255 / 'pZero') from memory. */
+function k(c: ExpModuleConstants, name: (typeof F64_CONSTS)[number] | 'mask' | 'pZero'): number[] {
+  const i = name === 'mask' ? F64_CONSTS.length : name === 'pZero' ? F64_CONSTS.length + 1 : F64_CONSTS.indexOf(name);
+  return [...w.i32(0), ...w.vLoad(c.vBase + 16 * i)];
+}
+
+/** Code leaving (s + s·q(r))·2^(k+2) = exp(y) on the stack (y in local L.y, already clamped), as fast-exp.ts's expBelow. */
+export function expCode(c: ExpModuleConstants, L: ExpLocals): number[] {
+  const { get, set, tee } = w;
+  return [
+    // t = y·INV + SHIFT, n = t − SHIFT, r = (y − n·L1) − n·L2
+    ...get(L.y), ...k(c, 'inv'), ...w.vMul, ...k(c, 'shift'), ...w.vAdd, ...tee(L.t), ...k(c, 'shift'), ...w.vSub, ...set(L.nn),
+    ...get(L.y), ...get(L.nn), ...k(c, 'l1'), ...w.vMul, ...w.vSub, ...get(L.nn), ...k(c, 'l2'), ...w.vMul, ...w.vSub, ...tee(L.r),
+    ...get(L.r), ...w.vMul, ...set(L.r2),
+    // q = (r + r2·(0.5 + r·C3)) + (r2·r2)·(C4 + r·C5)
+    ...get(L.r), ...get(L.r2), ...k(c, 'half'), ...get(L.r), ...k(c, 'c3'), ...w.vMul, ...w.vAdd, ...w.vMul, ...w.vAdd,
+    ...get(L.r2), ...get(L.r2), ...w.vMul, ...k(c, 'c4'), ...get(L.r), ...k(c, 'c5'), ...w.vMul, ...w.vAdd, ...w.vMul, ...w.vAdd, ...set(L.q),
+    // s = T[n & 255]: byte offsets 8·(n & 255) (+ tBase) in i32 lanes 0 and 2 (n in the low word of each lane of t)
+    ...get(L.t), ...k(c, 'mask'), ...vAnd, ...w.i32(3), ...i32x4Shl, ...tee(L.idx),
+    ...i32x4Lane(0), ...load64Splat(c.tBase), ...set(L.s), ...get(L.idx), ...i32x4Lane(2), ...get(L.s), ...load64Lane(1, c.tBase), ...set(L.s),
+    // P = POW2[K0 + (n >> 8)]: 8·(n >> 8) + pZero (the index is negative below k = 0)
+    ...get(L.t), ...w.i32(8), ...i32x4ShrS, ...w.i32(3), ...i32x4Shl, ...k(c, 'pZero'), ...i32x4Add, ...tee(L.idx),
+    ...i32x4Lane(0), ...load64Splat(), ...set(L.p), ...get(L.idx), ...i32x4Lane(2), ...get(L.p), ...load64Lane(1), ...set(L.p),
+    // (s + s·q)·P
+    ...get(L.s), ...get(L.s), ...get(L.q), ...w.vMul, ...w.vAdd, ...get(L.p), ...w.vMul,
+  ];
+}
 
 export function expModuleBytes(c: ExpModuleConstants): Uint8Array<ArrayBuffer> {
   const [SP, ROWS, NP, XNP, AP, YNP, SUMP, G] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [ROW, I, SA, TI0, TI1, END] = [8, 9, 10, 11, 12, 13];
-  const [VYN, ACC, V, Y, T, NN, R, R2, Q, S, P, VG, WV] = [14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+  const [ROW, I, SA, END] = [8, 9, 10, 11];
+  const [VYN, ACC, V, VG, WV] = [12, 13, 14, 15, 16];
+  const L: ExpLocals = { y: 17, t: 18, nn: 19, r: 20, r2: 21, q: 22, s: 23, p: 24, idx: 25 };
   const { get, set, tee } = w;
-  const splat = (v: number) => [...w.f64(v), ...w.vSplat];
-  /** Byte address of a table entry: base + (lane index)·8, computed in i32 (the index of POW2 is negative). */
-  const tableLane = (ti: number, shiftRight: number, base: number) =>
-    shiftRight === 0
-      ? [...get(ti), ...w.i32(255), ...w.and, ...w.i32(3), ...w.shl, ...w.i32(base), ...w.add]
-      : [...get(ti), ...w.i32(shiftRight), ...shrS, ...w.i32(3), ...w.shl, ...w.i32(base), ...w.add];
   const inner = [
     // V = S + S; y = pmax(g·pmax(0, (xn + yn) − V), XMIN)  (as JS: d2 > 0 ? d2 : 0, then x < XMIN ? XMIN : x)
     ...get(SA), ...get(I), ...w.add, ...vload, ...tee(V), ...get(V), ...w.vAdd, ...set(V),
-    ...splat(0), ...get(XNP), ...get(I), ...w.add, ...vload, ...get(VYN), ...w.vAdd, ...get(V), ...w.vSub, ...pmax,
-    ...get(VG), ...w.vMul, ...splat(c.xmin), ...pmax, ...set(Y),
-    // t = y·INV + SHIFT, n = t − SHIFT, r = (y − n·L1) − n·L2
-    ...get(Y), ...splat(c.inv), ...w.vMul, ...splat(c.shift), ...w.vAdd, ...tee(T), ...splat(c.shift), ...w.vSub, ...set(NN),
-    ...get(Y), ...get(NN), ...splat(c.l1), ...w.vMul, ...w.vSub, ...get(NN), ...splat(c.l2), ...w.vMul, ...w.vSub, ...tee(R),
-    ...get(R), ...w.vMul, ...set(R2),
-    // q = (r + r2·(0.5 + r·C3)) + (r2·r2)·(C4 + r·C5)
-    ...get(R), ...get(R2), ...splat(0.5), ...get(R), ...splat(c.c3), ...w.vMul, ...w.vAdd, ...w.vMul, ...w.vAdd,
-    ...get(R2), ...get(R2), ...w.vMul, ...splat(c.c4), ...get(R), ...splat(c.c5), ...w.vMul, ...w.vAdd, ...w.vMul, ...w.vAdd, ...set(Q),
-    // s = T[n & 255], P = POW2[K0 + (n >> 8)], lane by lane (n in the low word of each lane of t)
-    ...get(T), ...i32x4Lane(0), ...set(TI0), ...get(T), ...i32x4Lane(2), ...set(TI1),
-    ...tableLane(TI0, 0, c.tBase), ...load64Splat, ...set(S),
-    ...tableLane(TI1, 0, c.tBase), ...get(S), ...load64Lane(1), ...set(S),
-    ...tableLane(TI0, 8, c.pZero), ...load64Splat, ...set(P),
-    ...tableLane(TI1, 8, c.pZero), ...get(P), ...load64Lane(1), ...set(P),
+    ...expArgCode(c, [...get(XNP), ...get(I), ...w.add, ...vload, ...get(VYN), ...w.vAdd, ...get(V), ...w.vSub], VG, L.y),
     // w = a·((s + s·q)·P); store, accumulate
-    ...get(AP), ...get(I), ...w.add, ...vload, ...get(S), ...get(S), ...get(Q), ...w.vMul, ...w.vAdd, ...get(P), ...w.vMul, ...w.vMul, ...set(WV),
+    ...get(AP), ...get(I), ...w.add, ...vload, ...expCode(c, L), ...w.vMul, ...set(WV),
     ...get(SA), ...get(I), ...w.add, ...get(WV), ...vstore,
     ...get(ACC), ...get(WV), ...w.vAdd, ...set(ACC),
     ...get(I), ...w.i32(16), ...w.add, ...set(I),
@@ -76,7 +133,7 @@ export function expModuleBytes(c: ExpModuleConstants): Uint8Array<ArrayBuffer> {
   const outer = [
     ...get(SP), ...get(ROW), ...get(NP), ...w.mul, ...w.i32(3), ...w.shl, ...w.add, ...set(SA),
     ...get(YNP), ...get(ROW), ...w.i32(3), ...w.shl, ...w.add, ...w.f64Load(), ...w.vSplat, ...set(VYN),
-    ...splat(0), ...set(ACC), ...w.i32(0), ...set(I),
+    ...vconst(0), ...set(ACC), ...w.i32(0), ...set(I),
     ...w.while([...get(I), ...get(END), ...ltS], inner),
     ...get(SUMP), ...get(ROW), ...w.i32(3), ...w.shl, ...w.add, ...get(ACC), ...f64x2Lane(0), ...get(ACC), ...f64x2Lane(1), ...w.f64Add, ...w.f64Store(),
     ...get(ROW), ...w.i32(1), ...w.add, ...set(ROW),
@@ -85,5 +142,5 @@ export function expModuleBytes(c: ExpModuleConstants): Uint8Array<ArrayBuffer> {
     ...get(G), ...w.vSplat, ...set(VG), ...get(NP), ...w.i32(3), ...w.shl, ...set(END), ...w.i32(0), ...set(ROW),
     ...w.while([...get(ROW), ...get(ROWS), ...ltS], outer),
   ];
-  return moduleBytes([{ name: 'block', params: [I32, I32, I32, I32, I32, I32, I32, F64T], locals: [[6, I32], [13, V128]], body }]);
+  return moduleBytes([{ name: 'block', params: [I32, I32, I32, I32, I32, I32, I32, F64T], locals: [[4, I32], [14, V128]], body }]);
 }

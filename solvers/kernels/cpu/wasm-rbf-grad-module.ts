@@ -1,0 +1,108 @@
+/**
+ * @module A hand-assembled WebAssembly SIMD (f64x2) kernel for the GP mean gradient of the ROOT walks (specs/root.md §8):
+ * for tiles of 4 walkers (two per f64x2, walkers in lanes) and 4 rows of X at a time, in one pass over X it forms the dot
+ * products y·x_i, the weights w = a_i·exp(g·max(|x_i|² + |y|² − 2y·x_i, 0)) with fast-exp's wasm code (wasm-exp-module.ts)
+ * and accumulates Σ_i w·x_i and the row sums (even and odd i apart). One module per dimension d, fully unrolled over d
+ * (constant offsets). Every operation is the one the GEMM path performs, in the same order (y·x_i summed from c = 0,
+ * Σ_i w·x_i summed in row order), so its results are bit-identical to it (rbf.ts).
+ *
+ * Export `tiles(xPtr, rows, yPtr, gPtr, count, g)` (byte addresses; rows a multiple of 4); memory imported as env.mem.
+ * Layouts, in doubles: X rows [x_0 … x_{d−1}, |x|², a] (stride d + 2); per tile, Y as two walker pairs, each d lane-pairs
+ * (y_c of walkers 2q, 2q + 1) then the pair of |y|²; per tile, accumulators: pair 0's d lane-pairs of Σ w·x_c, pair 1's,
+ * then the row sums (even i, odd i) of pair 0 and of pair 1.
+ */
+import { type ExpLocals, type ExpModuleConstants, expArgCode, expCode, load64Splat, ltS, vconst } from './wasm-exp-module.js';
+import { F64T, I32, V128, moduleBytes, w } from './wasm-encoding.js';
+
+/** Walkers and rows per register tile. */
+export const TILE_WALKERS = 4;
+export const TILE_ROWS = 4;
+
+/** Doubles per X row, per Y tile and per accumulator tile for dimension d. */
+export const rowStride = (d: number) => d + 2;
+export const yTileStride = (d: number) => 4 * (d + 1);
+export const gTileStride = (d: number) => 4 * d + 8;
+
+/** Local numbering: each new local appends a run of one (wasm accepts any sequence of runs). */
+function localAllocator(firstIndex: number) {
+  const runs: [number, number][] = [];
+  let next = firstIndex;
+  const alloc = (type: number) => {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[1] === type) last[0]++;
+    else runs.push([1, type]);
+    return next++;
+  };
+  return { runs, i32: () => alloc(I32), v128: () => alloc(V128) };
+}
+
+export function rbfGradModuleBytes(d: number, c: ExpModuleConstants): Uint8Array<ArrayBuffer> {
+  const { get, set, tee } = w;
+  const [XPTR, ROWS, YPTR, GPTR, COUNT, G] = [0, 1, 2, 3, 4, 5];
+  const L = localAllocator(6);
+  const [XP, XEND, XK, YK, GK, KEND] = [L.i32(), L.i32(), L.i32(), L.i32(), L.i32(), L.i32()];
+  const VG = L.v128();
+  const idx = (k: number) => Array.from({ length: k }, () => L.v128());
+  const DOT = idx(8); // DOT[2r + q]: rows r of the tile, walker pair q
+  const WT = idx(8);
+  const RS = idx(4); // RS[2q + parity]
+  const YV = idx(2);
+  const ACC = idx(2);
+  const XS = L.v128();
+  const E: ExpLocals = { y: L.v128(), t: L.v128(), nn: L.v128(), r: L.v128(), r2: L.v128(), q: L.v128(), s: L.v128(), p: L.v128(), idx: L.v128() };
+  const row = 8 * rowStride(d); // bytes
+  const xOff = (r: number, k: number) => r * row + 8 * k;
+  const yOff = (q: number, k: number) => 16 * (q * (d + 1) + k);
+  const gOff = (q: number, k: number) => 16 * (q * d + k);
+  const rsOff = (k: number) => 16 * (2 * d + k);
+
+  const step: number[] = [];
+  // dot products: DOT[r][q] = Σ_c y_c·x_{r,c}, from 0 and c = 0 up (the GEMM's order)
+  const dotK = [...get(YK), ...w.vLoad(yOff(0, 0)), ...set(YV[0]), ...get(YK), ...w.vLoad(yOff(1, 0)), ...set(YV[1])];
+  for (let r = 0; r < TILE_ROWS; r++) {
+    dotK.push(...get(XK), ...load64Splat(xOff(r, 0)), ...set(XS));
+    for (let q = 0; q < 2; q++) dotK.push(...get(DOT[2 * r + q]), ...get(YV[q]), ...get(XS), ...w.vMul, ...w.vAdd, ...set(DOT[2 * r + q]));
+  }
+  dotK.push(...get(XK), ...w.i32(8), ...w.add, ...set(XK), ...get(YK), ...w.i32(16), ...w.add, ...set(YK));
+  step.push(
+    ...DOT.flatMap((v) => [...vconst(0), ...set(v)]),
+    ...get(XP), ...tee(XK), ...w.i32(8 * d), ...w.add, ...set(KEND), ...get(YPTR), ...set(YK),
+    ...w.while([...get(XK), ...get(KEND), ...ltS], dotK),
+  );
+  // weights: w = a·exp(g·max((|x|² + |y|²) − (s + s), 0)); row sums by parity of the row
+  for (let r = 0; r < TILE_ROWS; r++) {
+    for (let q = 0; q < 2; q++) {
+      const s = DOT[2 * r + q];
+      const d2 = [...get(XP), ...load64Splat(xOff(r, d)), ...get(YPTR), ...w.vLoad(yOff(q, d)), ...w.vAdd, ...get(s), ...get(s), ...w.vAdd, ...w.vSub];
+      step.push(...expArgCode(c, d2, VG, E.y), ...get(XP), ...load64Splat(xOff(r, d + 1)), ...expCode(c, E), ...w.vMul, ...set(WT[2 * r + q]));
+      const rs = RS[2 * q + (r & 1)];
+      step.push(...get(rs), ...get(WT[2 * r + q]), ...w.vAdd, ...set(rs));
+    }
+  }
+  // accumulate Σ w·x_c in row order
+  const accK = [...get(GK), ...w.vLoad(gOff(0, 0)), ...set(ACC[0]), ...get(GK), ...w.vLoad(gOff(1, 0)), ...set(ACC[1])];
+  for (let r = 0; r < TILE_ROWS; r++) {
+    accK.push(...get(XK), ...load64Splat(xOff(r, 0)), ...set(XS));
+    for (let q = 0; q < 2; q++) accK.push(...get(ACC[q]), ...get(WT[2 * r + q]), ...get(XS), ...w.vMul, ...w.vAdd, ...set(ACC[q]));
+  }
+  for (let q = 0; q < 2; q++) accK.push(...get(GK), ...get(ACC[q]), ...w.vStore(gOff(q, 0)));
+  accK.push(...get(XK), ...w.i32(8), ...w.add, ...set(XK), ...get(GK), ...w.i32(16), ...w.add, ...set(GK));
+  step.push(...get(XP), ...set(XK), ...get(GPTR), ...set(GK), ...w.while([...get(XK), ...get(KEND), ...ltS], accK));
+  step.push(...get(XP), ...w.i32(TILE_ROWS * row), ...w.add, ...set(XP));
+
+  const tile = [
+    ...RS.flatMap((rs, k) => [...get(GPTR), ...w.vLoad(rsOff(k)), ...set(rs)]),
+    ...get(XPTR), ...set(XP),
+    ...w.while([...get(XP), ...get(XEND), ...ltS], step),
+    ...RS.flatMap((rs, k) => [...get(GPTR), ...get(rs), ...w.vStore(rsOff(k))]),
+    ...get(YPTR), ...w.i32(8 * yTileStride(d)), ...w.add, ...set(YPTR),
+    ...get(GPTR), ...w.i32(8 * gTileStride(d)), ...w.add, ...set(GPTR),
+    ...get(COUNT), ...w.i32(1), ...w.sub, ...set(COUNT),
+  ];
+  const body = [
+    ...get(G), ...w.vSplat, ...set(VG),
+    ...get(XPTR), ...get(ROWS), ...w.i32(row), ...w.mul, ...w.add, ...set(XEND),
+    ...w.while(get(COUNT), tile),
+  ];
+  return moduleBytes([{ name: 'tiles', params: [I32, I32, I32, I32, I32, F64T], locals: L.runs, body }]);
+}
