@@ -7,7 +7,7 @@
  */
 import type { F64 } from '../ops.js';
 import { EXP_TABLES_BYTES, type ExpMemory, expMemory, expMemoryView } from './fast-exp.js';
-import { TILE_ROWS, TILE_WALKERS, gTileStride, rbfGradModuleBytes, rowStride, yTileStride } from './wasm-rbf-grad-module.js';
+import { SCRATCH_BYTES, TILE_ROWS, TILE_WALKERS, gTileStride, rbfGradModuleBytes, rowStride, yTileStride } from './wasm-rbf-grad-module.js';
 
 /** Largest dimension with a fused module (the module is unrolled over d). */
 export const FUSED_MAX_D = 64;
@@ -15,7 +15,8 @@ export const FUSED_MAX_D = 64;
 const CHUNK_DOUBLES = 24_576;
 /** Walker tiles per wasm call (calls are short, so a freshly tiered-up module is picked up early). */
 const GROUP_TILES = 32;
-const DATA = Math.ceil((EXP_TABLES_BYTES + 64) / 64) * 64;
+const SCRATCH = Math.ceil(EXP_TABLES_BYTES / 64) * 64;
+const DATA = Math.ceil((SCRATCH + SCRATCH_BYTES) / 64) * 64;
 
 type TilesFn = (xPtr: number, rows: number, yPtr: number, gPtr: number, count: number, g: number) => void;
 
@@ -39,7 +40,7 @@ function loadWasm(): FusedWasm | null {
 function tilesFor(fw: FusedWasm, d: number): TilesFn {
   let fn = fw.byDim.get(d);
   if (fn === undefined) {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(rbfGradModuleBytes(d, fw.consts)), { env: { mem: fw.mem } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(rbfGradModuleBytes(d, fw.consts, SCRATCH)), { env: { mem: fw.mem } });
     fn = inst.exports.tiles as TilesFn;
     fw.byDim.set(d, fn);
   }

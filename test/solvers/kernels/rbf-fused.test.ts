@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../solvers/core/rng.js';
 import { rbfMeanGradFused, usesFusedRbfGrad } from '../../../solvers/kernels/cpu/rbf-grad-fused.js';
-import { rbfMeanGrad, rbfMeanGradGemm } from '../../../solvers/kernels/cpu/rbf.js';
+import { rbfMeanGrad, rbfMeanGradDirect, rbfMeanGradGemm } from '../../../solvers/kernels/cpu/rbf.js';
 
 interface Case {
   n: number;
@@ -121,6 +121,17 @@ describe.runIf(usesFusedRbfGrad(8))('rbfMeanGrad, fused wasm kernel', () => {
     for (const [n, m, d, l, far] of shapes) {
       const k = makeCase(n + 1000 * d, n, m, d, l, far);
       expect(worstRelative(k, fused(k)), `n=${n} m=${m} d=${d} ℓ=${l}`).toBeLessThan(1e-13);
+    }
+  });
+
+  it('the fallback paths (GEMM, direct loops) agree with the reference too', () => {
+    for (const [n, m, d, l] of [[130, 21, 10, 2], [70, 9, 3, 0.7]]) {
+      const k = makeCase(n + d, n, m, d, l, 2);
+      for (const path of [rbfMeanGradGemm, rbfMeanGradDirect]) {
+        const G = new Float64Array(m * d);
+        path(n, m, d, k.X, k.Y, k.a, l, k.s2, G);
+        expect(worstRelative(k, G), `${path.name} n=${n} d=${d}`).toBeLessThan(1e-13);
+      }
     }
   });
 
