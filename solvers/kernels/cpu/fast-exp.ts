@@ -120,26 +120,25 @@ export function expRowScaled(S: F64, off: number, n: number, xn: F64, yn: number
   return sum;
 }
 
-/** Byte offset of the v128 constants after the two tables (a multiple of 16), and the bytes taken by all three. */
-const VCONSTS_AT = Math.ceil((8 * (N + POW2.length)) / 16) * 16;
+/** Byte offset of the v128 constants after the 2^(j/256)/4 table (a multiple of 16), and the bytes taken by both. */
+const VCONSTS_AT = 8 * N;
 export const EXP_TABLES_BYTES = VCONSTS_AT + 16 * EXP_VCONSTS;
 
 /**
- * Writes the 2^(j/256)/4 and 2^(k+2) tables and the v128 constants into a wasm memory (f64 view) from byte address
- * `base` (a multiple of 16), EXP_TABLES_BYTES in all, and returns the constants for the wasm exp code
- * (wasm-exp-module.ts) that reads them there.
+ * Writes the 2^(j/256)/4 table and the v128 constants into a wasm memory (f64 view) from byte address `base` (a multiple
+ * of 16), EXP_TABLES_BYTES in all, and returns the constants for the wasm exp code (wasm-exp-module.ts) that reads them
+ * there (it builds 2^(k+2) from the bits of t instead of the POW2 table).
  */
 export function expTablesInto(f64: Float64Array, base: number): ExpModuleConstants {
   f64.set(T, base / 8);
-  f64.set(POW2, base / 8 + N);
-  const c = { inv: INV, l1: L1, l2: L2, shift: SHIFT, xmin: XMIN, c3: C3, c4: C4, c5: C5, tBase: base, pZero: base + 8 * (N + K0), vBase: base + VCONSTS_AT };
+  const c = { inv: INV, l1: L1, l2: L2, shift: SHIFT, xmin: XMIN, c3: C3, c4: C4, c5: C5, tBase: base, vBase: base + VCONSTS_AT };
   vconstsInto(f64, c);
   return c;
 }
 
 const PAGE = 65536;
 
-/** A wasm memory holding the exp tables and constants from byte 0 (EXP_TABLES_BYTES), an f64 view and the constants. */
+/** A wasm memory holding the exp table and constants from byte 0 (EXP_TABLES_BYTES), an f64 view and the constants. */
 export interface ExpMemory {
   mem: WebAssembly.Memory;
   f64: Float64Array;
@@ -160,7 +159,7 @@ export function expMemoryView(em: ExpMemory, bytes: number): Float64Array {
   return em.f64;
 }
 
-/** Wasm memory layout (bytes): the two tables, then per call xn, a, yn, sums and the rows of S (stride np = n rounded up to even). */
+/** Wasm memory layout (bytes): the table and constants, then per call xn, a, yn, sums and the rows of S (stride np = n rounded up to even). */
 const WDATA = EXP_TABLES_BYTES + 64;
 
 interface WasmExp extends ExpMemory {

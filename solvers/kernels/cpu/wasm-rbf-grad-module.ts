@@ -13,7 +13,7 @@
  * (y_c of walkers 2q, 2q + 1) then the pair of |y|²; per tile, accumulators: pair 0's d lane-pairs of Σ w·x_c, pair 1's,
  * then the row sums (even i, odd i) of pair 0 and of pair 1.
  */
-import { type ExpLocals, type ExpModuleConstants, expArgCode, expCode, load64Splat, ltS, vconst } from './wasm-exp-module.js';
+import { EXP_VCONSTS, type ExpLocals, type ExpModuleConstants, expArgCode, expCode, expConstsCode, load64Splat, ltS, vconst } from './wasm-exp-module.js';
 import { F64T, I32, V128, moduleBytes, w } from './wasm-encoding.js';
 
 /** Walkers and rows per register tile. */
@@ -54,7 +54,8 @@ export function rbfGradModuleBytes(d: number, c: ExpModuleConstants, scratch: nu
   const YV = idx(2);
   const ACC = idx(2);
   const XS = L.v128();
-  const E: ExpLocals = { y: L.v128(), t: L.v128(), nn: L.v128(), r: L.v128(), r2: L.v128(), q: L.v128(), s: L.v128(), p: L.v128(), idx: L.v128() };
+  const KS = idx(EXP_VCONSTS);
+  const E: ExpLocals = { y: L.v128(), t: L.v128(), nn: L.v128(), r: L.v128(), r2: L.v128(), q: L.v128(), s: L.v128(), p: L.v128(), idx: L.v128(), consts: KS };
   const row = 8 * rowStride(d); // bytes
   const xOff = (r: number, k: number) => r * row + 8 * k;
   const yOff = (q: number, k: number) => 16 * (q * (d + 1) + k);
@@ -120,7 +121,7 @@ export function rbfGradModuleBytes(d: number, c: ExpModuleConstants, scratch: nu
     ...get(COUNT), ...w.i32(1), ...w.sub, ...set(COUNT),
   ];
   const body = [
-    ...get(G), ...w.vSplat, ...set(VG),
+    ...get(G), ...w.vSplat, ...set(VG), ...expConstsCode(c, KS),
     ...get(XPTR), ...get(ROWS), ...w.i32(row), ...w.mul, ...w.add, ...set(XEND),
     ...w.while(get(COUNT), tile),
   ];

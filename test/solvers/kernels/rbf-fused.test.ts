@@ -104,6 +104,27 @@ describe.runIf(usesFusedRbfGrad(8))('rbfMeanGrad, fused wasm kernel', () => {
     }
   });
 
+  it('weights across the subnormal range and the underflow edge are those of the GEMM path, bit for bit', () => {
+    // rows at 0 (G = −Σ_i w_i·y): walker j at y_j with exp argument −t_j, t_j swept over [690, 746]
+    const n = 6;
+    const m = 4000;
+    const l = 0.75;
+    const X = new Float64Array(n);
+    const a = Float64Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (0.3 + i));
+    const Y = Float64Array.from({ length: m }, (_, j) => Math.sqrt(2 * l * l * (690 + (56 * j) / m)));
+    const want = new Float64Array(m);
+    const got = new Float64Array(m);
+    rbfMeanGradGemm(n, m, 1, X, Y, a, l, 1, want);
+    expect(rbfMeanGradFused(n, m, 1, X, Y, a, l, 1, got)).toBe(true);
+    let subnormal = 0;
+    for (let j = 0; j < m; j++) {
+      if (!Object.is(got[j], want[j])) expect.fail(`walker ${j}: ${got[j]} ≠ ${want[j]}`);
+      if (got[j] !== 0 && Math.abs(got[j] / Y[j]) < 2 ** -1022) subnormal++;
+    }
+    expect(subnormal).toBeGreaterThan(m / 3);
+    expect(got[m - 1]).toBe(0);
+  });
+
   it('agrees with a plain Math.exp reference to 1e-13, underflowing weights included', () => {
     const rng = createRng(11);
     const shapes: [number, number, number, number, number][] = [
