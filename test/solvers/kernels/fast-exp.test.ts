@@ -1,7 +1,7 @@
 /**
  * fast-exp.ts: ulp distance to Math.exp over a dense sweep of [−746, 0] (and the positive range), the special values
  * and the subnormal/underflow edge; the branch-free row routine against the scalar exp, the WebAssembly SIMD rows against
- * the JS rows (bit-identical weights); rbf / rbfMeanGrad (direct and GEMM paths) against plain Math.exp references.
+ * the JS rows (bit-identical weights); rbf / rbfMeanGrad against plain Math.exp references.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -232,7 +232,7 @@ describe('rbf kernels with fastExp vs Math.exp references', () => {
     [500, 130, 24, 6.25],
     [200, 70, 10, 1.5],
   ]) {
-    it(`rbfMeanGrad, GEMM path n=${n} m=${m} d=${d}: within 1e-14 of the same expansion with Math.exp`, () => {
+    it(`rbfMeanGrad (fused path) n=${n} m=${m} d=${d}: within 1e-14 of the same expansion with Math.exp`, () => {
       const rng = createRng(n + d);
       const X = rng.fillNormal(new Float64Array(n * d));
       const Y = rng.fillNormal(new Float64Array(m * d));

@@ -1,6 +1,6 @@
-/** The GEMM path of rbfMeanGrad (large inputs) equals the direct definition to round-off, across block edges. */
+/** rbfMeanGrad (fused wasm path) and its GEMM fallback equal the direct definition to round-off, across block edges. */
 import { describe, expect, it } from 'vitest';
-import { rbfMeanGrad } from '../../../solvers/kernels/cpu/rbf.js';
+import { rbfMeanGrad, rbfMeanGradGemm } from '../../../solvers/kernels/cpu/rbf.js';
 import { createRng } from '../../../solvers/core/rng.js';
 
 function direct(n: number, m: number, d: number, X: Float64Array, Y: Float64Array, a: Float64Array, l: number, s2: number): Float64Array {
@@ -15,9 +15,10 @@ function direct(n: number, m: number, d: number, X: Float64Array, Y: Float64Arra
   return G;
 }
 
-describe('rbfMeanGrad, GEMM path', () => {
+describe('rbfMeanGrad: fused path and GEMM fallback', () => {
+  for (const [path, fn] of [['fused', rbfMeanGrad], ['GEMM', rbfMeanGradGemm]] as const)
   for (const [n, m, d, l] of [[200, 70, 24, 2.5], [64, 129, 4, 0.9], [300, 8, 8, 6.25]]) {
-    it(`n=${n} m=${m} d=${d} ℓ=${l}`, () => {
+    it(`${path}: n=${n} m=${m} d=${d} ℓ=${l}`, () => {
       const rng = createRng(n + m + d);
       const X = rng.fillNormal(new Float64Array(n * d));
       const Y = rng.fillNormal(new Float64Array(m * d));
@@ -25,7 +26,7 @@ describe('rbfMeanGrad, GEMM path', () => {
       Y.set(X.subarray(0, d), 0);
       const a = rng.fillNormal(new Float64Array(n));
       const G = new Float64Array(m * d).fill(Number.NaN);
-      rbfMeanGrad(n, m, d, X, Y, a, l, 1.7, G);
+      fn(n, m, d, X, Y, a, l, 1.7, G);
       const want = direct(n, m, d, X, Y, a, l, 1.7);
       let scale = 0;
       for (const v of want) scale = Math.max(scale, Math.abs(v));
