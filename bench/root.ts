@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench -- root [--quick] [--epochs=N (config D epochs, default 2)] [--seeds=0,1] [--skip-quad] [--cpu]`: TF-Bind-8 (exact oracle) with ROOT
+ * @module `npm run bench -- root [--quick] [--epochs=N (config D epochs, default 2)] [--seeds=0,1] [--options=JSON] [--skip-quad] [--cpu]`: TF-Bind-8 (exact oracle) with ROOT
  * (both variants) vs the GA-on-GP baseline vs random designs, next to PAPER Table 1 and the random-128 baseline
  * (specs/root.md §5, Acceptance C), plus the 2-D quadratic. With a real GPU adapter (kernels `auto`) ROOT runs the
  * paper's full configuration; on the CPU it runs config "D" of §3 for a stated number of its epochs. Every ROOT row
@@ -193,6 +193,15 @@ export const bench: BenchFn = async ({ quick, args }) => {
     const e = epochsArg ? Number(epochsArg.slice(9)) : 2;
     configName = `config D (spec §3, B4/C5) — ${e} of its ${plannedEpochs} epochs run here`;
     rootTf = { ...configD, epochs: e };
+  }
+  // --options='{"epochs":60,"functionsPerEpoch":8,"hidden":1024}': ROOT options over the above (a larger budget than
+  // config D on the CPU; not a spec configuration, so its rows compare only with each other and the paper's trend)
+  const optionsArg = args.find((a) => a.startsWith('--options='));
+  if (optionsArg) {
+    const extra = JSON.parse(optionsArg.slice(10)) as Record<string, unknown>;
+    rootTf = { ...rootTf, ...extra };
+    configName = `${configName}, overridden by ${JSON.stringify(extra)} (not a spec configuration)`;
+    if (typeof extra.epochs === 'number') plannedEpochs = extra.epochs;
   }
   const runEpochs = (rootTf.epochs as number | undefined) ?? FULL.epochs;
   // --seeds=0,1: ROOT job seeds (default 0; C5 names seeds 0 and 1 for config D)
