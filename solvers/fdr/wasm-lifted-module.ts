@@ -233,7 +233,6 @@ function pstepFn(d: 1 | 2 | 3) {
   const g = (n: string) => get(L[n]);
   const s = (n: string) => set(L[n]);
   const F = (v: number) => w.f64(v);
-  const E = 8 * d;
   /** (2·v[y] − vprev[y]) − vbk for the byte offset in local `y`. */
   const vbar = [...F(2), ...g('PV'), ...g('y'), ...add, ...f64Load(0), ...w.f64Mul, ...g('PVP'), ...g('y'), ...add, ...f64Load(0), ...w.f64Sub, ...g('vbk'), ...w.f64Sub];
   const axis = (j: number) => [
@@ -311,7 +310,6 @@ function pstepFn(d: 1 | 2 | 3) {
     ...g('PPT'), ...g('vk'), ...add, ...g('qt'), ...f64Store(0),
     ...inc(L.k, 1),
   ];
-  void E;
   const setup = [
     ...hdrI(HDR.L), ...s('L'),
     ...comps.flatMap((j) => [...hdrI(STRIDE[j]), ...s(`st${j}`), ...hdrF(INVH[j]), ...s(`ih${j}`)]),
