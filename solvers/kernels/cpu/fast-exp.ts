@@ -61,33 +61,31 @@ const POW2 = pow2Table();
 const TWO64 = 2 ** 64;
 
 /**
- * exp(x) for x < HI (NaN kept): clamped at XMIN, then (t + t·q(r))·2^(k+2) with t = 2^(j/N)/4. For normal results the
- * last product is exact (≤ ~1 ulp in all); for subnormal results it is the one rounding onto the subnormal grid (≤ ~0.5
- * unit of 2^-1074 more). Inlined by hand in expRowScaled.
+ * The shared reduction: (t + t·q(r))·2^(k+2+kOff) with t = 2^(j/N)/4 for an argument y already in range. For normal
+ * results the last product is exact (≤ ~1 ulp in all); for subnormal results it is the one rounding onto the
+ * subnormal grid (≤ ~0.5 unit of 2^-1074 more).
  */
-function expBelow(x: number): number {
-  // biome-ignore lint/complexity/useMathMinMax: a compare-select keeps the hot loop simple (NaN is kept either way)
-  const y = x < XMIN ? XMIN : x;
+function expCore(y: number, kOff: number): number {
   const t = y * INV + SHIFT - SHIFT;
   const ti = t | 0;
   const r = y - t * L1 - t * L2;
   const r2 = r * r;
   const q = r + r2 * (0.5 + r * C3) + r2 * r2 * (C4 + r * C5);
   const s = T[ti & (N - 1)];
-  return (s + s * q) * POW2[K0 + (ti >> TB)];
+  return (s + s * q) * POW2[K0 + (ti >> TB) + kOff];
+}
+
+/** exp(x) for x < HI (NaN kept): clamped at XMIN. */
+function expBelow(x: number): number {
+  // biome-ignore lint/complexity/useMathMinMax: a compare-select keeps the hot loop simple (NaN is kept either way)
+  return expCore(x < XMIN ? XMIN : x, 0);
 }
 
 /** NaN and x ≥ HI: NaN, or 2^(k−64)·… ·2^64 (→ Infinity past the double range). */
 function expHigh(x: number): number {
   if (Number.isNaN(x)) return x;
   if (x > 709.8) return Number.POSITIVE_INFINITY; // (also keeps 2^(k−62) in POW2)
-  const t = x * INV + SHIFT - SHIFT;
-  const ti = t | 0;
-  const r = x - t * L1 - t * L2;
-  const r2 = r * r;
-  const q = r + r2 * (0.5 + r * C3) + r2 * r2 * (C4 + r * C5);
-  const s = T[ti & (N - 1)];
-  return (s + s * q) * POW2[K0 + (ti >> TB) - 64] * TWO64;
+  return expCore(x, -64) * TWO64;
 }
 
 /** exp(x) in float64 without Math.exp: ≤ ~1 ulp (subnormal results: ≤ ~1 unit of 2^-1074), exp(±0) = 1 exactly, NaN → NaN. */
@@ -105,15 +103,7 @@ export function expRowScaled(S: F64, off: number, n: number, xn: F64, yn: number
     const d2 = xn[i] + yn - 2 * S[off + i];
     // biome-ignore lint/complexity/useMathMinMax: as before this file, a NaN distance clamps to 0 (Math.max would keep it)
     const x = g * (d2 > 0 ? d2 : 0);
-    // biome-ignore lint/complexity/useMathMinMax: compare-select; NaN (g = NaN) is kept
-    const y = x < XMIN ? XMIN : x;
-    const t = y * INV + SHIFT - SHIFT;
-    const ti = t | 0;
-    const r = y - t * L1 - t * L2;
-    const r2 = r * r;
-    const q = r + r2 * (0.5 + r * C3) + r2 * r2 * (C4 + r * C5);
-    const s = T[ti & (N - 1)];
-    const w = a[i] * ((s + s * q) * POW2[K0 + (ti >> TB)]);
+    const w = a[i] * expBelow(x);
     S[off + i] = w;
     sum += w;
   }
